@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Dsl.Parser;
+
+namespace Dsl.Cli;
+
+/// <summary>Parses the command line and dispatches to a command. Exit codes: 0 ok, 1 errors in a file, 2 usage.</summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int FileErrors = 1;
+    public const int Usage = 2;
+
+    private const string Help = """
+        cmodel: check and cost .cmodel files.
+
+        Usage:
+          cmodel check FILE...                       report diagnostics (MSBuild format); exit 1 on errors
+          cmodel cost FILE [--model NAME] [--json]   per-layer MACs and parameters, and totals
+          cmodel --help | --version
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Help);
+            return args.Length == 0 ? Usage : Ok;
+        }
+        if (args[0] == "--version")
+        {
+            stdout.WriteLine(typeof(CommandLine).Assembly.GetName().Version?.ToString(3));
+            return Ok;
+        }
+        var rest = args.Skip(1).ToList();
+        switch (args[0])
+        {
+            case "check":
+                return Check(rest, stdout, stderr);
+            case "cost":
+                return Cost(rest, stdout, stderr);
+            default:
+                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check or cost (see cmodel --help)");
+                return Usage;
+        }
+    }
+
+    private static int Check(List<string> files, TextWriter stdout, TextWriter stderr)
+    {
+        if (files.Count == 0)
+        {
+            stderr.WriteLine("cmodel check: give one or more .cmodel files");
+            return Usage;
+        }
+        var errors = 0;
+        var warnings = 0;
+        foreach (var file in files)
+        {
+            var result = Load(file, stderr);
+            if (result == null) return Usage;
+            foreach (var d in result.Diagnostics) stdout.WriteLine(d);
+            errors += result.Diagnostics.Count(d => d.IsError);
+            warnings += result.Diagnostics.Count(d => !d.IsError);
+        }
+        stdout.WriteLine($"{files.Count} file{(files.Count == 1 ? "" : "s")} checked: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
+        return errors > 0 ? FileErrors : Ok;
+    }
+
+    private static int Cost(List<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        string? file = null;
+        string? model = null;
+        var json = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--json":
+                    json = true;
+                    break;
+                case "--model" when i + 1 < args.Count:
+                    model = args[++i];
+                    break;
+                case "--model":
+                    stderr.WriteLine("cmodel cost: --model needs a model name");
+                    return Usage;
+                default:
+                    if (args[i].StartsWith("-", StringComparison.Ordinal) || file != null)
+                    {
+                        stderr.WriteLine($"cmodel cost: unexpected '{args[i]}' (usage: cmodel cost FILE [--model NAME] [--json])");
+                        return Usage;
+                    }
+                    file = args[i];
+                    break;
+            }
+        }
+        if (file == null)
+        {
+            stderr.WriteLine("cmodel cost: give a .cmodel file");
+            return Usage;
+        }
+        var result = Load(file, stderr);
+        if (result == null) return Usage;
+        if (result.HasErrors)
+        {
+            foreach (var d in result.Diagnostics) stderr.WriteLine(d);
+            return FileErrors;
+        }
+        var models = result.Models.Where(m => model == null || m.Class.Name == model).ToList();
+        if (models.Count == 0)
+        {
+            var names = string.Join(", ", result.Models.Select(m => m.Class.Name));
+            stderr.WriteLine(model == null
+                ? $"cmodel cost: {file} declares no model"
+                : $"cmodel cost: {file} has no model '{model}'; it has: {(names.Length == 0 ? "none" : names)}");
+            return Usage;
+        }
+        if (json) CostJson.Write(models.Select(m => m.Cost).ToList(), file, stdout, single: model != null || models.Count == 1);
+        else foreach (var m in models) CostTable.Write(m.Cost, file, stdout);
+        return Ok;
+    }
+
+    private static CompilationResult? Load(string file, TextWriter stderr)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"cmodel: cannot read {file}: {e.Message}");
+            return null;
+        }
+        return CModelCompiler.Compile(file, text);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// The annotation kinds a compilation knows. Names reserved for methods not yet implemented
+/// give a clear "not available" error rather than being ignored.
+/// </summary>
+public sealed class AnnotationCatalog
+{
+    /// <summary>The built-in annotation that removes inherited kinds from a layer or block call.</summary>
+    public const string Exempt = "exempt";
+
+    private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
+    {
+        ["tokens"] = "DiffRate token pruning and merging",
+        ["quant"] = "LSQ low-bit quantization",
+        ["binarize"] = "ReBNN / Bi-ViT binarization",
+        ["sparse"] = "Bi-Mask N:M sparsity",
+        ["winograd"] = "low-rank Winograd convolution",
+        ["distill"] = "DCD / Q-DETR distillation",
+        ["multibit"] = "MultiQuant arbitrary bit-width",
+        ["ptq"] = "DFSQ post-training quantization",
+        ["dynamic"] = "DDA dynamic width",
+    };
+
+    private readonly Dictionary<string, AnnotationSchema> _kinds;
+
+    private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds) => _kinds = kinds.ToDictionary(k => k.Name);
+
+    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[0]);
+
+    public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
+
+    public AnnotationSchema? Find(string name) => _kinds.TryGetValue(name, out var schema) ? schema : null;
+
+    /// <summary>The method a reserved, not yet available kind belongs to.</summary>
+    public string? ReservedFor(string name) => !_kinds.ContainsKey(name) && ReservedMethods.TryGetValue(name, out var m) ? m : null;
+
+    public IEnumerable<string> AllNames => _kinds.Keys.Concat(ReservedMethods.Keys).Concat(new[] { Exempt }).Distinct();
+}

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Semantics;
+using Dsl.Parser.Text;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>An annotation after checking, where it was written, with its arguments.</summary>
+public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, BoundArguments? Args, IReadOnlyList<string> Exempted, TextSpan Span)
+{
+    public bool IsExempt => Schema == null;
+
+    public AppliedAnnotation ToApplied() => new(Kind, Args == null
+        ? new List<KeyValuePair<string, string>>()
+        : Args.Ordered.Where(a => a.Value != null).Select(a => new KeyValuePair<string, string>(a.Spec.Name, a.Value!.Describe())).ToList());
+}
+
+/// <summary>
+/// The annotations in force at a point: inherited from headers and calls, the innermost of a
+/// kind winning, and <c>@exempt</c> removing kinds.
+/// </summary>
+public sealed class AnnotationScope
+{
+    private readonly IReadOnlyDictionary<string, BoundAnnotation> _active;
+
+    private AnnotationScope(IReadOnlyDictionary<string, BoundAnnotation> active) => _active = active;
+
+    public static AnnotationScope Empty { get; } = new(new Dictionary<string, BoundAnnotation>());
+
+    public AnnotationScope Overlay(IEnumerable<BoundAnnotation> annotations)
+    {
+        var next = new Dictionary<string, BoundAnnotation>(_active.ToDictionary(p => p.Key, p => p.Value));
+        foreach (var a in annotations)
+        {
+            if (a.IsExempt)
+            {
+                if (a.Exempted.Count == 0) next.Clear();
+                foreach (var kind in a.Exempted) next.Remove(kind);
+            }
+            else
+            {
+                next[a.Kind] = a;
+            }
+        }
+        return new AnnotationScope(next);
+    }
+
+    /// <summary>The annotations that apply to a layer of this family, in kind order.</summary>
+    public IReadOnlyList<BoundAnnotation> For(string family) =>
+        _active.Values.Where(a => a.Schema!.Families.Contains(family)).OrderBy(a => a.Kind, System.StringComparer.Ordinal).ToList();
+}

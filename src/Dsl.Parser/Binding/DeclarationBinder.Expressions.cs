@@ -1,0 +1,439 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Annotations;
+using Dsl.Parser.Costs;
+using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
+using Dsl.Parser.Semantics;
+using Dsl.Parser.Syntax;
+
+namespace Dsl.Parser.Binding;
+
+internal sealed partial class DeclarationBinder
+{
+    /// <summary>A tensor expression; a pipeline writes its steps into <paramref name="target"/>.</summary>
+    private TensorValue? EvaluateTensor(ExpressionSyntax expr, string? target)
+    {
+        switch (expr)
+        {
+            case NameSyntax n:
+                if (_tensors.TryGetValue(n.Name.Text, out var t))
+                {
+                    _unread.Remove(n.Name.Text);
+                    return t;
+                }
+                if (_parameters.TryGetValue(n.Name.Text, out var p))
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.ValueKind, n.Span, "a tensor", n.Name.Text, $"{(p.Type == ScalarType.Int ? "an" : "a")} {p.TypeName}");
+                    return null;
+                }
+                _diagnostics.Report(DiagnosticDescriptors.UnknownName, n.Span, n.Name.Text, Suggestions.DidYouMean(n.Name.Text, _tensors.Keys.Concat(_parameters.Keys)));
+                return null;
+
+            case PipelineSyntax pipe:
+                var current = EvaluateTensor(pipe.Source, null);
+                if (current == null) return null;
+                var variable = target ?? Temporary();
+                foreach (var stage in pipe.Stages)
+                {
+                    current = ApplyStage(current, stage, _fields, _scope);
+                    if (current == null) return null;
+                    Assign(variable, current.Code);
+                    current = current with { Code = new VariableRef(variable) };
+                }
+                return current;
+
+            case BinarySyntax b:
+                return EvaluateArithmetic(b);
+
+            case UnarySyntax { Operator: '-' } u:
+                var operand = EvaluateTensor(u.Operand, null);
+                return operand == null ? null : new TensorValue(operand.Shape, new TensorNegate(operand.Code));
+
+            case CallSyntax c when c.Name.Text == LayerCatalog.Concat:
+                return EvaluateConcat(c);
+
+            case CallSyntax c:
+                var known = LayerCatalog.All.ContainsKey(c.Name.Text) || _file.FindBlock(c.Name.Text) != null;
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, c.Name.Span, "a tensor", c.Name.Text + "(...)",
+                    known ? $"a layer; apply it to a tensor with `x -> {c.Name.Text}(...)`" : "not a known function");
+                return null;
+
+            default:
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, expr.Span, "a tensor", Excerpt(expr), "a number");
+                return null;
+        }
+    }
+
+    private static string Excerpt(ExpressionSyntax expr) => expr switch
+    {
+        NumberSyntax n => n.Text,
+        BoolSyntax b => b.Value ? "true" : "false",
+        NameSyntax n => n.Name.Text,
+        _ => "this expression",
+    };
+
+    private TensorValue? EvaluateArithmetic(BinarySyntax b)
+    {
+        var leftIsTensor = IsTensorExpression(b.Left);
+        var rightIsTensor = IsTensorExpression(b.Right);
+        if (!leftIsTensor && !rightIsTensor)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ValueKind, b.Span, "a tensor", "this expression", "a number");
+            return null;
+        }
+        if (leftIsTensor && rightIsTensor)
+        {
+            var left = EvaluateTensor(b.Left, null);
+            var right = EvaluateTensor(b.Right, null);
+            if (left == null || right == null) return null;
+            if (b.Operator == '/')
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, b.OperatorSpan, "'+', '-' or '*' between tensors", "/", "not element-wise here; scale by a number instead");
+                return null;
+            }
+            var shape = Broadcast(b, left.Shape, right.Shape);
+            return shape == null ? null : new TensorValue(shape, new TensorBinary(b.Operator, left.Code, right.Code));
+        }
+        var tensor = EvaluateTensor(leftIsTensor ? b.Left : b.Right, null);
+        var scalar = EvaluateScalar(leftIsTensor ? b.Right : b.Left, null);
+        if (tensor == null || scalar == null) return null;
+        if (scalar is not ScalarValue { Type: ScalarType.Int or ScalarType.Float } number)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ValueKind, (leftIsTensor ? b.Right : b.Left).Span, "a tensor or a number", Excerpt(leftIsTensor ? b.Right : b.Left), ArgumentBinder.DescribeKind(scalar));
+            return null;
+        }
+        if (!leftIsTensor && b.Operator == '/')
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ValueKind, b.OperatorSpan, "a tensor on the left of '/'", "/", "dividing a number by a tensor");
+            return null;
+        }
+        var expr = number.Type == ScalarType.Int && number.Expr.IsConstant ? ScalarExpr.Float(number.Concrete) : number.Expr;
+        return new TensorValue(tensor.Shape, new TensorScale(b.Operator, tensor.Code, expr, !leftIsTensor));
+    }
+
+    private bool IsTensorExpression(ExpressionSyntax e) => e switch
+    {
+        NameSyntax n => !_parameters.ContainsKey(n.Name.Text),
+        PipelineSyntax or CallSyntax => true,
+        BinarySyntax b => IsTensorExpression(b.Left) || IsTensorExpression(b.Right),
+        UnarySyntax u => IsTensorExpression(u.Operand),
+        _ => false,
+    };
+
+    private Shape? Broadcast(BinarySyntax b, Shape left, Shape right)
+    {
+        var rank = System.Math.Max(left.Rank, right.Rank);
+        var dims = new Dim[rank];
+        for (var i = 1; i <= rank; i++)
+        {
+            var l = i <= left.Rank ? left[left.Rank - i] : null;
+            var r = i <= right.Rank ? right[right.Rank - i] : null;
+            Dim result;
+            if (l == null) result = r!;
+            else if (r == null) result = l;
+            else if (l.IsBatch && r.IsBatch) result = l;
+            else if (!l.IsBatch && !r.IsBatch && l.Value == r.Value) result = l;
+            else if (!l.IsBatch && l.Value == 1) result = r;
+            else if (!r.IsBatch && r.Value == 1) result = l;
+            else
+            {
+                _diagnostics.Report(DiagnosticDescriptors.NotBroadcastable, b.OperatorSpan, b.Operator.ToString(), left, right, rank - i, l, r);
+                return null;
+            }
+            dims[rank - i] = result;
+        }
+        return new Shape(dims);
+    }
+
+    private TensorValue? EvaluateConcat(CallSyntax c)
+    {
+        var tensors = new List<TensorValue>();
+        long dim = 1;
+        var ok = true;
+        foreach (var arg in c.Arguments)
+        {
+            if (arg.Name == null)
+            {
+                var t = EvaluateTensor(arg.Value, null);
+                if (t == null) ok = false; else tensors.Add(t);
+                continue;
+            }
+            if (arg.Name.Text != ConcatDim.Name)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.UnknownArgument, arg.Name.Span, "concat", arg.Name.Text, Suggestions.DidYouMean(arg.Name.Text, new[] { "dim" }));
+                ok = false;
+                continue;
+            }
+            if (EvaluateScalar(arg.Value, ConcatDim) is ScalarValue { Type: ScalarType.Int } d) dim = d.AsLong;
+            else
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ArgumentType, arg.Value.Span, "dim", "concat", "an int", "another value");
+                ok = false;
+            }
+        }
+        if (!ok) return null;
+        if (tensors.Count < 2)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, c.Span, "concat", "tensors", "two or more tensors");
+            return null;
+        }
+        var first = tensors[0].Shape;
+        var axis = dim < 0 ? dim + first.Rank : dim;
+        if (axis < 1 || axis >= first.Rank)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, c.Span, "dim", "concat", $"between 1 and {first.Rank - 1} for {first}", dim.ToString());
+            return null;
+        }
+        var total = Size.Of(first[(int)axis]);
+        foreach (var t in tensors.Skip(1))
+        {
+            var mismatch = t.Shape.Rank != first.Rank
+                || Enumerable.Range(0, first.Rank).Any(i => i != axis && (first[i].IsBatch != t.Shape[i].IsBatch || first[i].Value != t.Shape[i].Value));
+            if (mismatch)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, c.Span, $"concat along dimension {axis} needs equal other dimensions but got {first} and {t.Shape}");
+                return null;
+            }
+            total = total + Size.Of(t.Shape[(int)axis]);
+        }
+        return new TensorValue(first.With((int)axis, total.ToDim()), new TensorConcat(tensors.Select(t => t.Code).ToList(), axis));
+    }
+
+    private Value? EvaluateArgument(ExpressionSyntax expr, ParamSpec spec) => EvaluateScalar(expr, spec);
+
+    /// <summary>A number, flag, word or list; a bare unknown name is a word where one is expected.</summary>
+    private Value? EvaluateScalar(ExpressionSyntax expr, ParamSpec? expected)
+    {
+        switch (expr)
+        {
+            case NumberSyntax n:
+                return n.IsInteger ? ScalarValue.Int((long)n.Value) : ScalarValue.Float(n.Value);
+            case BoolSyntax b:
+                return ScalarValue.Bool(b.Value);
+            case NameSyntax n:
+                if (_parameters.TryGetValue(n.Name.Text, out var p)) return p;
+                if (_tensors.TryGetValue(n.Name.Text, out var t))
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.ValueKind, n.Span, expected?.KindName ?? "a number", n.Name.Text, $"a tensor {t.Shape}");
+                    return null;
+                }
+                if (expected?.Kind == ArgKind.Word) return new WordValue(n.Name.Text);
+                _diagnostics.Report(DiagnosticDescriptors.UnknownName, n.Span, n.Name.Text, Suggestions.DidYouMean(n.Name.Text, _parameters.Keys));
+                return null;
+            case ListSyntax l:
+                var items = new List<Value>();
+                foreach (var item in l.Items)
+                {
+                    var v = EvaluateScalar(item, null);
+                    if (v == null) return null;
+                    items.Add(v);
+                }
+                return new ListValue(items);
+            case UnarySyntax { Operator: '-' } u:
+                var operand = EvaluateScalar(u.Operand, expected);
+                if (operand is ScalarValue { Type: ScalarType.Int or ScalarType.Float } s)
+                    return new ScalarValue(-s.Concrete, s.Type, ScalarExpr.Binary('-', s.Type == ScalarType.Int ? ScalarExpr.Int(0) : ScalarExpr.Float(0), s.Expr));
+                if (operand != null) _diagnostics.Report(DiagnosticDescriptors.ValueKind, u.Operand.Span, "a number", Excerpt(u.Operand), ArgumentBinder.DescribeKind(operand));
+                return null;
+            case BinarySyntax b:
+                var left = EvaluateScalar(b.Left, null);
+                var right = EvaluateScalar(b.Right, null);
+                if (left == null || right == null) return null;
+                if (left is not ScalarValue { Type: ScalarType.Int or ScalarType.Float } l2 || right is not ScalarValue { Type: ScalarType.Int or ScalarType.Float } r2)
+                {
+                    var bad = left is ScalarValue { Type: ScalarType.Int or ScalarType.Float } ? b.Right : b.Left;
+                    _diagnostics.Report(DiagnosticDescriptors.ValueKind, bad.Span, "a number", Excerpt(bad), ArgumentBinder.DescribeKind(bad == b.Left ? left : right));
+                    return null;
+                }
+                return Arithmetic(b, l2, r2);
+            default:
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, expr.Span, expected?.KindName ?? "a number", "this expression", "a tensor");
+                return null;
+        }
+    }
+
+    private ScalarValue? Arithmetic(BinarySyntax b, ScalarValue l, ScalarValue r)
+    {
+        var isInt = l.Type == ScalarType.Int && r.Type == ScalarType.Int;
+        if (b.Operator == '/' && r.Concrete == 0)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.NotDivisible, b.Span, "division by zero");
+            return null;
+        }
+        if (b.Operator == '/' && isInt && l.AsLong % r.AsLong != 0)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.NotDivisible, b.Span, $"{l.Describe()} / {r.Describe()} does not divide evenly; sizes must be whole numbers");
+            return null;
+        }
+        var value = b.Operator switch
+        {
+            '+' => l.Concrete + r.Concrete,
+            '-' => l.Concrete - r.Concrete,
+            '*' => l.Concrete * r.Concrete,
+            _ => l.Concrete / r.Concrete,
+        };
+        return new ScalarValue(value, isInt ? ScalarType.Int : ScalarType.Float, ScalarExpr.Binary(b.Operator, l.Expr, r.Expr));
+    }
+
+    /// <summary>Applies one stage to a tensor, adding the field(s) and cost rows it creates.</summary>
+    private TensorValue? ApplyStage(TensorValue input, StageSyntax stage, FieldCollector fields, AnnotationScope scope)
+    {
+        switch (stage)
+        {
+            case RepeatStageSyntax repeat:
+                return ApplyRepeat(input, repeat, fields, scope);
+            case LayerStageSyntax layer when LayerCatalog.All.TryGetValue(layer.Name.Text, out var spec):
+                return ApplyLayer(input, layer, spec, fields, scope);
+            case LayerStageSyntax call when _file.FindBlock(call.Name.Text) is { } block:
+                return ApplyBlock(input, call, block, fields, scope);
+            case LayerStageSyntax concat when concat.Name.Text == LayerCatalog.Concat:
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, concat.Name.Span, "a layer or block", "concat",
+                    "a function of several tensors; write `concat(a, b, dim: 1)` as an expression");
+                return null;
+            case LayerStageSyntax unknown:
+                _diagnostics.Report(DiagnosticDescriptors.UnknownLayer, unknown.Name.Span, unknown.Name.Text,
+                    Suggestions.DidYouMean(unknown.Name.Text, LayerCatalog.All.Keys.Concat(_file.BlockNames)));
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private TensorValue? ApplyLayer(TensorValue input, LayerStageSyntax stage, LayerSpec spec, FieldCollector fields, AnnotationScope scope)
+    {
+        var own = BindAnnotations(stage.Annotations, spec);
+        var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
+        if (args == null) return null;
+        var binding = new LayerBinding(spec, input.Shape, args, stage.Name.Span, _diagnostics);
+        var result = spec.Bind(binding);
+        if (result == null) return null;
+
+        var name = fields.Name(stage.Alias, spec.Name);
+        var constructionArgs = binding.Inferred.Concat(args.Ordered.Where(a => a.Explicit).Select(a => new ConstructionArg(a.Spec.Name, Code(a.Value!)))).ToList();
+        var effective = scope.Overlay(own).For(spec.Family);
+        var applied = effective.Select(a => a.ToApplied()).ToList();
+        fields.Fields.Add(new FieldModel(name, new LayerConstruction(spec.Name, spec.Style, constructionArgs), applied));
+
+        var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
+        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!);
+        fields.Costs.Add(cost);
+        return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
+    }
+
+    private static ArgCode Code(Value value) => value switch
+    {
+        ScalarValue s => new ScalarCode(s.Expr),
+        WordValue w => new WordCode(w.Word),
+        ListValue l => new ListCode(l.Items.Cast<ScalarValue>().Select(i => i.Expr).ToList()),
+        _ => throw new System.InvalidOperationException("tensors are not constructor arguments"),
+    };
+
+    private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope)
+    {
+        var own = BindAnnotations(stage.Annotations, target: null);
+        var signature = Signature(block, _diagnostics);
+        if (signature == null) return null;
+        var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
+        if (args == null) return null;
+        if (!_file.Enter(block, stage.Name.Span)) return null;
+        var name = fields.Name(stage.Alias, CSharpNames.Snake(block.Name.Text));
+        try
+        {
+            var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own));
+            var result = binder.BindBlock(args, input.Shape, stage.Name.Span);
+            if (result == null) return null;
+            fields.Fields.Add(new FieldModel(name, result.Value.Construction, new AppliedAnnotation[0]));
+            fields.Costs.AddRange(result.Value.Costs);
+            return new TensorValue(result.Value.Output, new ApplyField(name, FieldStyle.Module, block.Name.Text, input.Code));
+        }
+        finally
+        {
+            _file.Leave();
+        }
+    }
+
+    private TensorValue? ApplyRepeat(TensorValue input, RepeatStageSyntax repeat, FieldCollector fields, AnnotationScope scope)
+    {
+        var own = BindAnnotations(repeat.Annotations, target: null);
+        var args = ArgumentBinder.Bind("repeat", new[] { RepeatCount }, repeat.Arguments, repeat.KeywordSpan, EvaluateArgument, _diagnostics);
+        if (args == null) return null;
+        var count = args.Scalar(RepeatCount.Name)!;
+        var inner = scope.Overlay(own);
+        var name = fields.Name(repeat.Alias, "repeat");
+        var copies = new List<Construction>();
+        var current = input;
+        for (var i = 0; i < count.AsLong; i++)
+        {
+            var copyFields = new FieldCollector($"{fields.PathPrefix}{name}.{i}.", repeat.Body, _diagnostics, _names);
+            var copyInput = current with { Code = new VariableRef("x") };
+            foreach (var stage in repeat.Body)
+            {
+                if (stage is LayerStageSyntax l && LayerCatalog.All.TryGetValue(l.Name.Text, out var s) && s.Style == FieldStyle.Parameter)
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.ValueKind, l.Name.Span, "a layer with its own module", l.Name.Text, "a parameter of the enclosing model; use it outside repeat");
+                    return null;
+                }
+                copyInput = ApplyStage(copyInput, stage, copyFields, inner);
+                if (copyInput == null) return null;
+            }
+            current = copyInput;
+            if (repeat.Body.Count == 1)
+            {
+                var only = copyFields.Fields[0];
+                copies.Add(only.Construction);
+                // One stage per copy: the copy is the layer itself, so its cost rows drop the inner name.
+                var innerPrefix = $"{fields.PathPrefix}{name}.{i}.{only.Name}";
+                fields.Costs.AddRange(copyFields.Costs.Select(c => c with { Path = $"{fields.PathPrefix}{name}.{i}" + c.Path.Substring(innerPrefix.Length) }));
+            }
+            else
+            {
+                copies.Add(new SequenceConstruction(copyFields.Fields.Select(f => new NamedConstruction(f.Name, f.Construction)).ToList()));
+                fields.Costs.AddRange(copyFields.Costs);
+            }
+        }
+        fields.Fields.Add(new FieldModel(name, new RepeatConstruction(count.Expr, copies), new AppliedAnnotation[0]));
+        return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", input.Code));
+    }
+
+    private static void CollectSymbols(Construction c, ISet<string> into)
+    {
+        switch (c)
+        {
+            case LayerConstruction l:
+                foreach (var a in l.Args) CollectSymbols(a.Value, into);
+                break;
+            case BlockConstruction b:
+                foreach (var a in b.Args) CollectSymbols(a.Value, into);
+                break;
+            case RepeatConstruction r:
+                r.Count.CollectSymbols(into);
+                foreach (var copy in r.Copies) CollectSymbols(copy, into);
+                break;
+            case SequenceConstruction s:
+                foreach (var child in s.Children) CollectSymbols(child.Construction, into);
+                break;
+        }
+    }
+
+    private static void CollectSymbols(ArgCode code, ISet<string> into)
+    {
+        switch (code)
+        {
+            case ScalarCode s: s.Expr.CollectSymbols(into); break;
+            case ListCode l: foreach (var i in l.Items) i.CollectSymbols(into); break;
+        }
+    }
+
+    private static void CollectSymbols(TensorExpr e, ISet<string> into)
+    {
+        switch (e)
+        {
+            case TensorScale s: s.Scalar.CollectSymbols(into); CollectSymbols(s.Tensor, into); break;
+            case TensorBinary b: CollectSymbols(b.Left, into); CollectSymbols(b.Right, into); break;
+            case TensorNegate n: CollectSymbols(n.Operand, into); break;
+            case ApplyField f: CollectSymbols(f.Input, into); break;
+            case TensorConcat c: foreach (var i in c.Items) CollectSymbols(i, into); break;
+        }
+    }
+}

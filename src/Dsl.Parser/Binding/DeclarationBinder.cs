@@ -1,0 +1,437 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Annotations;
+using Dsl.Parser.Costs;
+using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
+using Dsl.Parser.Semantics;
+using Dsl.Parser.Syntax;
+using Dsl.Parser.Text;
+
+namespace Dsl.Parser.Binding;
+
+/// <summary>Binds one model, or one call of a block, statement by statement.</summary>
+internal sealed partial class DeclarationBinder
+{
+    private static readonly ParamSpec RepeatCount = ParamSpec.Req("count", ArgKind.Int, min: 1);
+    private static readonly ParamSpec ConcatDim = ParamSpec.Int("dim", 1);
+
+    private readonly FileBinder _file;
+    private readonly DeclarationSyntax _decl;
+    private readonly string _pathPrefix;
+    private readonly AnnotationScope _scope;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Dictionary<string, ScalarValue> _parameters = new();
+    private readonly Dictionary<string, TensorValue> _tensors = new();
+    private readonly HashSet<string> _declaredVariables = new();
+    private readonly Dictionary<string, Identifier> _unread = new();
+    private readonly HashSet<string> _names;
+    private readonly List<ForwardStatement> _forward = new();
+    private readonly List<CtorParameter> _ctorParameters = new();
+    private readonly List<string> _inputSymbols = new();
+    private int _temporaries;
+    private FieldCollector _fields = null!;
+
+    public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope)
+    {
+        _file = file;
+        _decl = decl;
+        _pathPrefix = pathPrefix;
+        _diagnostics = file.Diagnostics;
+        _scope = scope.Overlay(BindAnnotations(decl.Annotations, target: null));
+        _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)
+            .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
+            .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text)));
+    }
+
+    /// <summary>The parameters of this declaration as a signature for its callers.</summary>
+    public static IReadOnlyList<ParamSpec>? Signature(DeclarationSyntax decl, DiagnosticBag diagnostics)
+    {
+        var specs = new List<ParamSpec>();
+        var ok = true;
+        foreach (var p in decl.Parameters)
+        {
+            var kind = ParameterKind(p.Type, diagnostics);
+            if (kind == null) { ok = false; continue; }
+            Value? defaultValue = null;
+            if (p.Default != null)
+            {
+                defaultValue = ConstantDefault(p, kind.Value, diagnostics);
+                if (defaultValue == null) { ok = false; continue; }
+            }
+            specs.Add(new ParamSpec(p.Name.Text, kind.Value, defaultValue, Required: p.Default == null));
+        }
+        return ok ? specs : null;
+    }
+
+    private static ArgKind? ParameterKind(Identifier type, DiagnosticBag diagnostics)
+    {
+        switch (type.Text)
+        {
+            case "int": return ArgKind.Int;
+            case "float": return ArgKind.Float;
+            case "bool": return ArgKind.Bool;
+            default:
+                diagnostics.Report(DiagnosticDescriptors.UnknownType, type.Span, type.Text);
+                return null;
+        }
+    }
+
+    // Defaults become C# default parameter values, so they must be constants.
+    private static Value? ConstantDefault(ParameterSyntax p, ArgKind kind, DiagnosticBag diagnostics)
+    {
+        var expr = p.Default!;
+        var negative = false;
+        if (expr is UnarySyntax { Operator: '-' } u) { negative = true; expr = u.Operand; }
+        Value? value = expr switch
+        {
+            NumberSyntax { IsInteger: true } n when kind is ArgKind.Int => ScalarValue.Int((long)n.Value * (negative ? -1 : 1)),
+            NumberSyntax n when kind is ArgKind.Float => ScalarValue.Float(n.Value * (negative ? -1 : 1)),
+            BoolSyntax b when kind is ArgKind.Bool && !negative => ScalarValue.Bool(b.Value),
+            _ => null,
+        };
+        if (value == null)
+        {
+            var expected = kind switch { ArgKind.Int => "an int constant", ArgKind.Float => "a number constant", _ => "true or false" };
+            diagnostics.Report(DiagnosticDescriptors.ValueKind, p.Default!.Span, expected, p.Name.Text + " = ...", "not one");
+        }
+        return value;
+    }
+
+    public (ClassModel, CostReport)? BindModel()
+    {
+        var signature = Signature(_decl, _diagnostics);
+        if (signature == null) return null;
+        foreach (var p in _decl.Parameters)
+        {
+            if (p.Default == null)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ModelParameterDefault, p.Name.Span, p.Name.Text, p.Type.Text);
+                return null;
+            }
+        }
+        foreach (var spec in signature)
+        {
+            var d = (ScalarValue)spec.Default!;
+            _parameters[spec.Name] = d with { Expr = new SymbolExpr(spec.Name) };
+            _ctorParameters.Add(new CtorParameter(spec.Name, d.Type, d.Expr, false));
+        }
+        var input = FindInput();
+        if (input == null) return null;
+        var shape = ModelInputShape(input);
+        if (shape == null) return null;
+        var output = BindBody(input, shape);
+        if (output == null) return null;
+        var model = MakeClass(input, output, isModel: true);
+        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs));
+    }
+
+    /// <summary>
+    /// Binds a block for one call. Returns the output shape and the construction in the
+    /// caller's terms: the block's expressions with its parameters and input dimensions
+    /// replaced by what the caller passes.
+    /// </summary>
+    public (Shape Output, BlockConstruction Construction, IReadOnlyList<LayerCost> Costs)? BindBlock(
+        BoundArguments args, Shape callerInput, TextSpan callSpan)
+    {
+        var callerTerms = new Dictionary<string, ScalarExpr>();
+        foreach (var a in args.Ordered)
+        {
+            var v = (ScalarValue)a.Value!;
+            _parameters[a.Spec.Name] = v with { Expr = new SymbolExpr(a.Spec.Name) };
+            var defaultExpr = a.Spec.Default is ScalarValue d ? d.Expr : null;
+            _ctorParameters.Add(new CtorParameter(a.Spec.Name, v.Type, defaultExpr, false));
+            callerTerms[a.Spec.Name] = v.Expr;
+        }
+        var input = FindInput();
+        if (input == null) return null;
+        var shape = BlockInputShape(input, callerInput, callSpan, callerTerms);
+        if (shape == null) return null;
+        var output = BindBody(input, shape);
+        if (output == null) return null;
+        var model = MakeClass(input, output, isModel: false);
+        _file.RecordBlockClass(model);
+        var constructionArgs = model.Parameters
+            .Where(p => p.IsInputDimension || args[p.Name].Explicit)
+            .Select(p => new ConstructionArg(p.Name, new ScalarCode(callerTerms[p.Name])))
+            .ToList();
+        var callerOutput = new Shape(output.Shape.Dims
+            .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
+            .ToList());
+        return (callerOutput, new BlockConstruction(_decl.Name.Text, constructionArgs), _fields.Costs);
+    }
+
+    private ClassModel MakeClass(InputSyntax input, TensorValue output, bool isModel)
+    {
+        var used = new HashSet<string>();
+        foreach (var f in _fields.Fields) CollectSymbols(f.Construction, used);
+        foreach (var s in _forward) CollectSymbols(s.Value, used);
+        CollectSymbols(output.Code, used);
+        var parameters = _inputSymbols.Where(used.Contains)
+            .Select(s => new CtorParameter(s, ScalarType.Int, null, true))
+            .Concat(_ctorParameters)
+            .ToList();
+        return new ClassModel(_decl.Name.Text, isModel, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
+            _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
+    }
+
+    private readonly Dictionary<string, ScalarValue> _inputSymbolValues = new();
+
+    private InputSyntax? FindInput()
+    {
+        var inputs = _decl.Body.OfType<InputSyntax>().ToList();
+        if (inputs.Count == 0)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InputCount, _decl.Name.Span,
+                $"{KindName} '{_decl.Name.Text}' declares no input; add one such as `input x: [N, 3, 32, 32]`");
+            return null;
+        }
+        if (inputs.Count > 1)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[1].Span,
+                $"{KindName} '{_decl.Name.Text}' declares a second input; a model or block takes one input tensor");
+            return null;
+        }
+        if (_decl.Body[0] != inputs[0])
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[0].Span, "the input must be the first statement of the body");
+            return null;
+        }
+        return inputs[0];
+    }
+
+    private string KindName => _decl.Kind == DeclarationKind.Model ? "model" : "block";
+
+    private Shape? ModelInputShape(InputSyntax input)
+    {
+        var dims = new List<Dim>();
+        for (var i = 0; i < input.Dimensions.Count; i++)
+        {
+            var d = input.Dimensions[i];
+            if (i == 0)
+            {
+                if (d is NameSyntax n && !_parameters.ContainsKey(n.Name.Text)) { dims.Add(Dim.Batch(n.Name.Text)); continue; }
+                _diagnostics.Report(DiagnosticDescriptors.InputDimension, d.Span, "the first dimension of an input is the batch: write a name such as N");
+                return null;
+            }
+            if (d is NameSyntax unknown && !_parameters.ContainsKey(unknown.Name.Text))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.InputDimension, d.Span,
+                    $"dimension '{unknown.Name.Text}' of a model input must be known: a number or an expression of the model's parameters");
+                return null;
+            }
+            var v = EvaluateScalar(d, null);
+            if (v == null) return null;
+            if (v is not ScalarValue { Type: ScalarType.Int } s || s.AsLong < 1)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.InputDimension, d.Span, $"an input dimension must be a positive int, not {ArgumentBinder.DescribeKind(v)}");
+                return null;
+            }
+            dims.Add(new Dim(s.AsLong, s.Expr));
+        }
+        if (dims.Count < 2)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InputDimension, input.Span, "an input needs the batch and at least one more dimension, as in [N, 784]");
+            return null;
+        }
+        return new Shape(dims);
+    }
+
+    private Shape? BlockInputShape(InputSyntax input, Shape caller, TextSpan callSpan, Dictionary<string, ScalarExpr> callerTerms)
+    {
+        var layout = "[" + string.Join(", ", input.Dimensions.Select(d => d is NameSyntax n ? n.Name.Text : d is NumberSyntax num ? num.Text : "…")) + "]";
+        if (caller.Rank != input.Dimensions.Count)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan, $"block {_decl.Name.Text} expects {layout} but got {caller}");
+            return null;
+        }
+        var dims = new List<Dim>();
+        for (var i = 0; i < caller.Rank; i++)
+        {
+            var d = input.Dimensions[i];
+            var actual = caller[i];
+            if (i == 0)
+            {
+                if (d is NameSyntax n && !_parameters.ContainsKey(n.Name.Text)) { dims.Add(Dim.Batch(n.Name.Text)); continue; }
+                _diagnostics.Report(DiagnosticDescriptors.InputDimension, d.Span, "the first dimension of an input is the batch: write a name such as N");
+                return null;
+            }
+            if (d is NameSyntax sym && !_parameters.ContainsKey(sym.Name.Text))
+            {
+                if (_inputSymbolValues.TryGetValue(sym.Name.Text, out var earlier))
+                {
+                    if (earlier.AsLong != actual.Value)
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan,
+                            $"block {_decl.Name.Text} expects {layout} with equal '{sym.Name.Text}' dimensions but got {caller}");
+                        return null;
+                    }
+                    dims.Add(new Dim(actual.Value, new SymbolExpr(sym.Name.Text)));
+                    continue;
+                }
+                var value = new ScalarValue(actual.Value, ScalarType.Int, new SymbolExpr(sym.Name.Text));
+                _inputSymbolValues[sym.Name.Text] = value;
+                _inputSymbols.Add(sym.Name.Text);
+                callerTerms[sym.Name.Text] = actual.Expr;
+                _parameters[sym.Name.Text] = value;
+                dims.Add(new Dim(actual.Value, value.Expr));
+                continue;
+            }
+            var expected = EvaluateScalar(d, null) as ScalarValue;
+            if (expected == null) return null;
+            if (expected.Type != ScalarType.Int || expected.AsLong != actual.Value)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan,
+                    $"block {_decl.Name.Text} expects {layout} with dimension {i} = {expected.Describe()} but got {caller}");
+                return null;
+            }
+            dims.Add(new Dim(actual.Value, expected.Expr));
+        }
+        return new Shape(dims);
+    }
+
+    private TensorValue? BindBody(InputSyntax input, Shape shape)
+    {
+        var topStages = _decl.Body.SelectMany(s => s switch
+        {
+            AssignmentSyntax a => Stages(a.Value),
+            OutputSyntax o => Stages(o.Value),
+            _ => Enumerable.Empty<StageSyntax>(),
+        });
+        _fields = new FieldCollector(_pathPrefix, topStages, _diagnostics, _names);
+        _tensors[input.Name.Text] = new TensorValue(shape, new VariableRef(input.Name.Text));
+        _declaredVariables.Add(input.Name.Text);
+
+        TensorValue? output = null;
+        var outputs = _decl.Body.OfType<OutputSyntax>().ToList();
+        if (outputs.Count == 0)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.OutputCount, _decl.Name.Span,
+                $"{KindName} '{_decl.Name.Text}' has no output; end its body with `output <expression>`");
+            return null;
+        }
+        foreach (var statement in _decl.Body.Skip(1))
+        {
+            switch (statement)
+            {
+                case InputSyntax:
+                    break;
+                case AssignmentSyntax a:
+                    if (_parameters.ContainsKey(a.Name.Text))
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.ReservedName, a.Name.Span, a.Name.Text, "it is a parameter or input dimension of this declaration");
+                        return null;
+                    }
+                    var value = EvaluateTensor(a.Value, a.Name.Text);
+                    if (value == null) return null;
+                    if (!_declaredVariables.Contains(a.Name.Text) || !(value.Code is VariableRef r && r.Name == a.Name.Text))
+                    {
+                        Assign(a.Name.Text, value.Code);
+                    }
+                    if (_unread.TryGetValue(a.Name.Text, out var overwritten))
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
+                    }
+                    _tensors[a.Name.Text] = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
+                    _unread[a.Name.Text] = a.Name;
+                    break;
+                case OutputSyntax o:
+                    if (o != outputs[0])
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.OutputCount, o.Span, $"{KindName} '{_decl.Name.Text}' has a second output; a model or block returns one tensor");
+                        return null;
+                    }
+                    output = EvaluateTensor(o.Value, "output");
+                    if (output == null) return null;
+                    break;
+            }
+            if (output != null && statement != _decl.Body.Last())
+            {
+                _diagnostics.Report(DiagnosticDescriptors.OutputCount, _decl.Body[_decl.Body.ToList().IndexOf(statement) + 1].Span,
+                    "nothing can follow the output statement");
+                return null;
+            }
+        }
+        foreach (var pair in _unread) _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, pair.Value.Span, pair.Key);
+        return output;
+    }
+
+    private static IEnumerable<StageSyntax> Stages(ExpressionSyntax e) => e switch
+    {
+        PipelineSyntax p => Stages(p.Source).Concat(p.Stages),
+        BinarySyntax b => Stages(b.Left).Concat(Stages(b.Right)),
+        UnarySyntax u => Stages(u.Operand),
+        CallSyntax c => c.Arguments.SelectMany(a => Stages(a.Value)),
+        _ => Enumerable.Empty<StageSyntax>(),
+    };
+
+    private void Assign(string variable, TensorExpr value)
+    {
+        var declare = _declaredVariables.Add(variable);
+        _forward.Add(new ForwardStatement(variable, declare, value));
+    }
+
+    private string Temporary()
+    {
+        while (true)
+        {
+            var name = "t" + ++_temporaries;
+            if (!_names.Contains(name)) return name;
+        }
+    }
+
+    private IReadOnlyList<BoundAnnotation> BindAnnotations(IReadOnlyList<AnnotationSyntax> annotations, LayerSpec? target)
+    {
+        var result = new List<BoundAnnotation>();
+        foreach (var a in annotations)
+        {
+            var name = a.Name.Text;
+            if (name == AnnotationCatalog.Exempt)
+            {
+                var kinds = new List<string>();
+                foreach (var arg in a.Arguments)
+                {
+                    if (arg.Name != null || arg.Value is not NameSyntax n || !_file.Catalog.AllNames.Contains(n.Name.Text) || n.Name.Text == AnnotationCatalog.Exempt)
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.ArgumentType, arg.Span, "kinds", "@exempt", "annotation names such as quant or sparse",
+                            arg.Value is NameSyntax bad ? $"'{bad.Name.Text}'{Suggestions.DidYouMean(bad.Name.Text, _file.Catalog.AllNames)}" : "another value");
+                        continue;
+                    }
+                    kinds.Add(n.Name.Text);
+                }
+                result.Add(new BoundAnnotation(name, null, null, kinds, a.Span));
+                continue;
+            }
+            var schema = _file.Catalog.Find(name);
+            if (schema == null)
+            {
+                var reserved = _file.Catalog.ReservedFor(name);
+                if (reserved != null) _diagnostics.Report(DiagnosticDescriptors.AnnotationNotAvailable, a.Name.Span, name, reserved);
+                else _diagnostics.Report(DiagnosticDescriptors.UnknownAnnotation, a.Name.Span, name, Suggestions.DidYouMean(name, _file.Catalog.AllNames));
+                continue;
+            }
+            var args = ArgumentBinder.Bind("@" + name, schema.Parameters, a.Arguments, a.Span, EvaluateArgument, _diagnostics);
+            if (args == null) continue;
+            var problem = schema.Validate(args);
+            if (problem != null)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, a.Span, "arguments", "@" + name, problem, "not");
+                continue;
+            }
+            if (target != null && !schema.Families.Contains(target.Family))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, $"{target.Name} ({target.Family})",
+                    string.Join(", ", schema.Families.OrderBy(f => f, System.StringComparer.Ordinal)) + " layers");
+                continue;
+            }
+            if (target == null && !schema.Inherited)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, "a model, block or call",
+                    string.Join(", ", schema.Families.OrderBy(f => f, System.StringComparer.Ordinal)) + " layers, written on the layer itself");
+                continue;
+            }
+            result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span));
+        }
+        return result;
+    }
+}

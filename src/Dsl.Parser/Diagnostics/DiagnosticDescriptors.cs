@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+
+namespace Dsl.Parser.Diagnostics;
+
+/// <summary>A diagnostic kind: a stable id, a title and a message format ({0}, {1}, ...).</summary>
+public sealed record DiagnosticDescriptor(string Id, string Title, Severity Severity, string MessageFormat)
+{
+    public string Format(params object[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args);
+}
+
+/// <summary>Every diagnostic the front end reports. Ids are stable: never reuse or renumber one.</summary>
+public static class DiagnosticDescriptors
+{
+    public static readonly DiagnosticDescriptor Syntax = Error("CM0001", "Syntax error", "{0}");
+    public static readonly DiagnosticDescriptor UnknownLayer = Error("CM0002", "Unknown layer or block", "unknown layer or block '{0}'{1}");
+    public static readonly DiagnosticDescriptor UnknownName = Error("CM0003", "Unknown name", "unknown name '{0}'{1}");
+    public static readonly DiagnosticDescriptor UnknownArgument = Error("CM0004", "Unknown argument", "{0} has no argument '{1}'{2}");
+    public static readonly DiagnosticDescriptor ArgumentType = Error("CM0005", "Wrong argument type", "argument '{0}' of {1} expects {2} but got {3}");
+    public static readonly DiagnosticDescriptor MissingArgument = Error("CM0006", "Missing argument", "{0} needs argument '{1}' ({2})");
+    public static readonly DiagnosticDescriptor TooManyArguments = Error("CM0007", "Too many arguments", "{0} takes at most {1} positional argument{2} but got {3}");
+    public static readonly DiagnosticDescriptor DuplicateArgument = Error("CM0008", "Duplicate argument", "argument '{0}' of {1} is given more than once");
+    public static readonly DiagnosticDescriptor ArgumentRange = Error("CM0009", "Argument out of range", "argument '{0}' of {1} must be {2} but is {3}");
+    public static readonly DiagnosticDescriptor ShapeMismatch = Error("CM0010", "Shape mismatch", "{0}");
+    public static readonly DiagnosticDescriptor NotBroadcastable = Error("CM0011", "Shapes do not broadcast", "cannot apply '{0}' to shapes {1} and {2}: dimension {3} is {4} on the left and {5} on the right");
+    public static readonly DiagnosticDescriptor DuplicateDeclaration = Error("CM0012", "Duplicate declaration", "'{0}' is already declared at line {1}");
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error("CM0013", "Duplicate layer name", "layer name '{0}' is already used at line {1}; choose another name with 'as'");
+    public static readonly DiagnosticDescriptor InputCount = Error("CM0014", "Input declaration", "{0}");
+    public static readonly DiagnosticDescriptor OutputCount = Error("CM0015", "Output declaration", "{0}");
+    public static readonly DiagnosticDescriptor UnknownAnnotation = Error("CM0016", "Unknown annotation", "unknown annotation '@{0}'{1}");
+    public static readonly DiagnosticDescriptor AnnotationNotAvailable = Error("CM0017", "Annotation not available", "annotation '@{0}' ({1}) is not available in this version of CModel");
+    public static readonly DiagnosticDescriptor AnnotationTarget = Error("CM0018", "Annotation cannot apply here", "'@{0}' cannot apply to {1}; it applies to {2}");
+    public static readonly DiagnosticDescriptor RecursiveBlock = Error("CM0019", "Recursive block", "block '{0}' uses itself ({1})");
+    public static readonly DiagnosticDescriptor InputDimension = Error("CM0020", "Input dimension", "{0}");
+    public static readonly DiagnosticDescriptor ModelParameterDefault = Error("CM0021", "Model parameter without default", "model parameter '{0}' needs a default value (for example '{0}: {1} = ...') so that the model can be checked and costed");
+    public static readonly DiagnosticDescriptor ReservedName = Error("CM0022", "Reserved name", "'{0}' is reserved ({1}); choose another name");
+    public static readonly DiagnosticDescriptor UnknownType = Error("CM0023", "Unknown type", "unknown type '{0}'; expected int, float or bool");
+    public static readonly DiagnosticDescriptor ValueKind = Error("CM0024", "Wrong kind of value", "expected {0} but '{1}' is {2}");
+    public static readonly DiagnosticDescriptor NotDivisible = Error("CM0025", "Not divisible", "{0}");
+    public static readonly DiagnosticDescriptor UnusedBinding = Warning("CM0026", "Unused tensor", "'{0}' is computed but never used");
+    public static readonly DiagnosticDescriptor AnnotationUnused = Warning("CM0027", "Annotation applies to nothing", "'@{0}' applies to no layer here: {1} contains no {2}");
+    public static readonly DiagnosticDescriptor NoModel = Warning("CM0028", "No model", "the file declares no model, so no class is generated");
+    public static readonly DiagnosticDescriptor UnusedBlock = Warning("CM0029", "Unused block", "block '{0}' is never used, so it is not checked beyond its syntax");
+
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
+    {
+        Syntax, UnknownLayer, UnknownName, UnknownArgument, ArgumentType, MissingArgument,
+        TooManyArguments, DuplicateArgument, ArgumentRange, ShapeMismatch, NotBroadcastable,
+        DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
+        AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
+        ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
+        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock,
+    };
+
+    private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string format) => new(id, title, Severity.Warning, format);
+}

@@ -1,0 +1,7 @@
+namespace Dsl.Parser.Diagnostics;
+
+public enum Severity
+{
+    Warning,
+    Error,
+}

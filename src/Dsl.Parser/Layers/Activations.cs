@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Layers;
+
+/// <summary>Element-wise activations and dropout: shape unchanged, no MACs.</summary>
+public sealed class ElementwiseSpec : LayerSpec
+{
+    private readonly string _name;
+    private readonly ParamSpec[] _parameters;
+
+    private ElementwiseSpec(string name, params ParamSpec[] parameters)
+    {
+        _name = name;
+        _parameters = parameters;
+    }
+
+    public override string Name => _name;
+    public override string Family => _name == "dropout" ? "dropout" : "activation";
+    public override IReadOnlyList<ParamSpec> Parameters => _parameters;
+
+    public static IEnumerable<LayerSpec> All { get; } = new LayerSpec[]
+    {
+        new ElementwiseSpec("relu"),
+        new ElementwiseSpec("leaky_relu", ParamSpec.Float("negative_slope", 0.01)),
+        new ElementwiseSpec("gelu", ParamSpec.Word("approximate", "none", "tanh")),
+        new ElementwiseSpec("silu"),
+        new ElementwiseSpec("sigmoid"),
+        new ElementwiseSpec("tanh"),
+        new ElementwiseSpec("hardtanh", ParamSpec.Float("min_val", -1), ParamSpec.Float("max_val", 1)),
+        new ElementwiseSpec("softmax", ParamSpec.Int("dim", -1)),
+        new ElementwiseSpec("dropout", ParamSpec.Float("p", 0.5, min: 0, max: 1)),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        if (_name == "softmax")
+        {
+            var dim = b.Int("dim");
+            if (dim < -b.Input.Rank || dim >= b.Input.Rank)
+            {
+                b.ArgumentError("dim", $"between {-b.Input.Rank} and {b.Input.Rank - 1} for input {b.Input}", dim.ToString());
+                return null;
+            }
+        }
+        if (_name == "hardtanh" && b.Float("min_val") >= b.Float("max_val"))
+        {
+            b.ArgumentError("max_val", $"greater than min_val ({b.Float("min_val")})", b.Float("max_val").ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return null;
+        }
+        return new LayerResult(b.Input, 0, 0);
+    }
+}
+
+/// <summary>prelu(num_parameters: 1 or the channel count, init).</summary>
+public sealed class PReluSpec : LayerSpec
+{
+    public override string Name => "prelu";
+    public override string Family => "activation";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        ParamSpec.Int("num_parameters", 1, min: 1),
+        ParamSpec.Float("init", 0.25),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        var count = b.Int("num_parameters");
+        if (count != 1 && (b.Input.Rank < 2 || b.Input[1].Value != count))
+        {
+            b.ArgumentError("num_parameters", $"1 or the channel count of {b.Input}", count.ToString());
+            return null;
+        }
+        return new LayerResult(b.Input, 0, count);
+    }
+}

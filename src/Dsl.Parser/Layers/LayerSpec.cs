@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Semantics;
+using Dsl.Parser.Text;
+
+namespace Dsl.Parser.Layers;
+
+/// <summary>
+/// A layer the language knows: its arguments (PyTorch's names and defaults), how it changes a
+/// shape, what it costs, and what its runtime factory <c>Layers.{Pascal(Name)}</c> takes
+/// beyond the written arguments (the inferred input sizes).
+/// </summary>
+public abstract class LayerSpec
+{
+    public abstract string Name { get; }
+
+    /// <summary>The kind of layer an annotation targets: conv, linear, norm, attention, ...</summary>
+    public abstract string Family { get; }
+
+    public virtual FieldStyle Style => FieldStyle.Module;
+
+    public abstract IReadOnlyList<ParamSpec> Parameters { get; }
+
+    /// <summary>Output shape and cost; null after reporting why the layer cannot apply.</summary>
+    public abstract LayerResult? Bind(LayerBinding b);
+}
+
+public sealed record LayerResult(Shape Output, long Macs, long Params);
+
+/// <summary>One application of a layer: its input, its checked arguments, and error reporting.</summary>
+public sealed class LayerBinding
+{
+    private readonly DiagnosticBag _diagnostics;
+    private readonly List<ConstructionArg> _inferred = new();
+
+    internal LayerBinding(LayerSpec spec, Shape input, BoundArguments args, TextSpan span, DiagnosticBag diagnostics)
+    {
+        Spec = spec;
+        Input = input;
+        Args = args;
+        Span = span;
+        _diagnostics = diagnostics;
+    }
+
+    public LayerSpec Spec { get; }
+    public Shape Input { get; }
+    public BoundArguments Args { get; }
+    public TextSpan Span { get; }
+
+    public IReadOnlyList<ConstructionArg> Inferred => _inferred;
+
+    /// <summary>A constructor argument the runtime needs that the source does not write.</summary>
+    public void Infer(string name, Size value) => _inferred.Add(new ConstructionArg(name, new ScalarCode(value.Expr)));
+
+    public long Int(string name) => Args.Scalar(name)!.AsLong;
+
+    public Size Size(string name) => Semantics.Size.Of(Args.Scalar(name)!);
+
+    public bool Bool(string name) => Args.Scalar(name)!.AsBool;
+
+    public double Float(string name) => Args.Scalar(name)!.Concrete;
+
+    public IReadOnlyList<Size> Sizes(string name, int count) => Args.Ints(name, count).Select(Semantics.Size.Of).ToList();
+
+    /// <summary>Checks the input rank; reports "conv2d expects [N, C, H, W] but got ...".</summary>
+    public bool RequireRank(int min, int max, string layout, string? hint = null)
+    {
+        if (Input.Rank >= min && Input.Rank <= max) return true;
+        ShapeError($"{Spec.Name} expects {layout} but got {Input}{(hint == null ? "" : "; " + hint)}");
+        return false;
+    }
+
+    public void ShapeError(string message) => _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, Span, message);
+
+    public void ArgumentError(string argument, string must, string actual) =>
+        _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, Args.SpanOf(argument), argument, Spec.Name, must, actual);
+
+    public void NotDivisible(string message) => _diagnostics.Report(DiagnosticDescriptors.NotDivisible, Span, message);
+
+    /// <summary>Spatial sizes of a list argument must match the spatial rank.</summary>
+    public bool RequireArity(string name, int count)
+    {
+        if (Args[name].Value is ListValue l && l.Items.Count != count)
+        {
+            ArgumentError(name, $"an int or a list of {count} ints", Args[name].Value!.Describe());
+            return false;
+        }
+        return true;
+    }
+}

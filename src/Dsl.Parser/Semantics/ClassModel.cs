@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+
+namespace Dsl.Parser.Semantics;
+
+/// <summary>
+/// What the emitter needs to write one generated class: constructor parameters, one field per
+/// layer with how to construct it, and forward as a list of assignments. Built by the binder
+/// from a model or block; knows nothing of C# syntax beyond names and scalar expressions.
+/// </summary>
+public sealed record ClassModel(
+    string Name,
+    bool IsModel,
+    IReadOnlyList<CtorParameter> Parameters,
+    string InputName,
+    IReadOnlyList<FieldModel> Fields,
+    IReadOnlyList<ForwardStatement> Forward,
+    TensorExpr Output,
+    string SourcePath,
+    int SourceLine);
+
+public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, bool IsInputDimension);
+
+public sealed record FieldModel(string Name, Construction Construction, IReadOnlyList<AppliedAnnotation> Annotations);
+
+public enum FieldStyle
+{
+    /// <summary>A Module&lt;Tensor, Tensor&gt; field, applied with forward.</summary>
+    Module,
+
+    /// <summary>A Parameter field (cls_token, pos_embed), applied by a runtime Ops function.</summary>
+    Parameter,
+}
+
+public abstract record Construction;
+
+public sealed record LayerConstruction(string Layer, FieldStyle Style, IReadOnlyList<ConstructionArg> Args) : Construction;
+
+public sealed record BlockConstruction(string Block, IReadOnlyList<ConstructionArg> Args) : Construction;
+
+/// <summary>The copies of a repeat, in order; the emitter writes a loop where copies agree.</summary>
+public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construction> Copies) : Construction;
+
+/// <summary>Several stages in one repeat copy: a Sequential with named children.</summary>
+public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction;
+
+public sealed record NamedConstruction(string Name, Construction Construction);
+
+public sealed record ConstructionArg(string Name, ArgCode Value);
+
+public abstract record ArgCode;
+
+public sealed record ScalarCode(ScalarExpr Expr) : ArgCode;
+
+public sealed record WordCode(string Word) : ArgCode;
+
+public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode;
+
+public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
+
+public abstract record TensorExpr;
+
+public sealed record VariableRef(string Name) : TensorExpr;
+
+public sealed record ApplyField(string Field, FieldStyle Style, string Layer, TensorExpr Input) : TensorExpr;
+
+public sealed record ApplyRepeat(string Field, TensorExpr Input) : TensorExpr;
+
+public sealed record TensorBinary(char Operator, TensorExpr Left, TensorExpr Right) : TensorExpr;
+
+public sealed record TensorScale(char Operator, TensorExpr Tensor, ScalarExpr Scalar, bool ScalarOnLeft) : TensorExpr;
+
+public sealed record TensorNegate(TensorExpr Operand) : TensorExpr;
+
+public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : TensorExpr;
+
+/// <summary>An annotation in force on a layer, with its checked arguments.</summary>
+public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, string>> Arguments);

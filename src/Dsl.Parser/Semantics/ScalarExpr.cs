@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace Dsl.Parser.Semantics;
 
@@ -23,6 +24,33 @@ public abstract record ScalarExpr
 
     public bool IsConstant => this is ConstExpr;
 
+    // (a * b * c) / (b * c) → a: keeps sizes like `feats * scale * scale / (scale * scale)` readable.
+    private static ScalarExpr? Cancel(ScalarExpr numerator, ScalarExpr denominator)
+    {
+        var factors = new List<ScalarExpr>();
+        Factors(numerator, factors);
+        var divisors = new List<ScalarExpr>();
+        Factors(denominator, divisors);
+        foreach (var d in divisors)
+        {
+            if (!factors.Remove(d)) return null;
+        }
+        return factors.Count == 0 ? Int(1) : factors.Aggregate((a, b) => Binary('*', a, b));
+    }
+
+    private static void Factors(ScalarExpr e, List<ScalarExpr> into)
+    {
+        if (e is BinaryExpr { Operator: '*' } b)
+        {
+            Factors(b.Left, into);
+            Factors(b.Right, into);
+        }
+        else
+        {
+            into.Add(e);
+        }
+    }
+
     public static ScalarExpr Binary(char op, ScalarExpr left, ScalarExpr right)
     {
         if (left is ConstExpr l && right is ConstExpr r)
@@ -37,6 +65,7 @@ public abstract record ScalarExpr
             };
             return new ConstExpr(value, isInt ? ScalarType.Int : ScalarType.Float);
         }
+        if (op == '/' && Cancel(left, right) is { } quotient) return quotient;
         if (op is '+' or '-' && right is ConstExpr { Value: 0 }) return left;
         if (op == '+' && left is ConstExpr { Value: 0 }) return right;
         if (op is '*' or '/' && right is ConstExpr { Value: 1 }) return left;

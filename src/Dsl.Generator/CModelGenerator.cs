@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Dsl.Generator.Emit;
+using Dsl.Generator.Model;
+using Dsl.Parser;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Dsl.Generator;
+
+/// <summary>
+/// Compiles every *.cmodel AdditionalFile: front-end diagnostics become compiler diagnostics
+/// located in the .cmodel file; a file without errors gets one C# class per model and block.
+/// Each file is compiled on its own, so editing one file recompiles only that file.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CModelGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var ns = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
+            options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var value) && !string.IsNullOrWhiteSpace(value)
+                ? value
+                : "CModel.Models");
+
+        var files = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(".cmodel", StringComparison.OrdinalIgnoreCase))
+            .Select(static (text, ct) => new CModelFile(text.Path, text.GetText(ct)?.ToString() ?? ""))
+            .WithTrackingName(TrackingNames.Files);
+
+        var compiled = files
+            .Combine(ns)
+            .Select(static (input, _) => Compile(input.Left, input.Right))
+            .WithTrackingName(TrackingNames.Compiled);
+
+        // Class names of every file, to report a class declared in two files instead of
+        // emitting code that does not compile.
+        var classNames = compiled
+            .Select(static (o, _) => (o.Path, new EquatableArray<string>(o.Sources.Select(s => s.ClassName))))
+            .Collect()
+            .WithTrackingName(TrackingNames.ClassNames);
+
+        context.RegisterSourceOutput(compiled.Combine(classNames), static (spc, input) => Output(spc, input.Left, input.Right));
+    }
+
+    internal static FileOutput Compile(CModelFile file, string ns)
+    {
+        var result = CModelCompiler.Compile(file.Path, file.Text);
+        var diagnostics = result.Diagnostics
+            .Select(d => new DiagnosticInfo(d.Id, d.IsError, d.Message, d.Path, d.Span, d.Start, d.End));
+        var sources = new List<GeneratedSource>();
+        if (!result.HasErrors)
+        {
+            sources.AddRange(result.Models.Select(m => new GeneratedSource(m.Class.Name, Emitter.Emit(m.Class, m.Cost, ns))));
+            sources.AddRange(result.Blocks.Select(b => new GeneratedSource(b.Name, Emitter.Emit(b, null, ns))));
+        }
+        return new FileOutput(file.Path, new EquatableArray<GeneratedSource>(sources), new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+
+    private static void Output(SourceProductionContext context, FileOutput file, ImmutableArray<(string Path, EquatableArray<string> Names)> all)
+    {
+        foreach (var d in file.Diagnostics) context.ReportDiagnostic(ToRoslyn(d));
+        var claimedElsewhere = new HashSet<string>(all
+            .Where(f => string.CompareOrdinal(f.Path, file.Path) < 0)
+            .SelectMany(f => f.Names));
+        var stem = System.IO.Path.GetFileNameWithoutExtension(file.Path);
+        foreach (var source in file.Sources)
+        {
+            if (claimedElsewhere.Contains(source.ClassName))
+            {
+                var other = all.First(f => string.CompareOrdinal(f.Path, file.Path) < 0 && f.Names.Contains(source.ClassName)).Path;
+                var d = Parser.Diagnostics.DiagnosticDescriptors.DuplicateClass;
+                context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id, isError: true), Location.Create(file.Path, default, default), d.Format(source.ClassName, other)));
+                continue;
+            }
+            context.AddSource($"{stem}.{source.ClassName}.{Hash(file.Path)}.g.cs", SourceText.From(source.Text, Encoding.UTF8));
+        }
+    }
+
+    private static string Hash(string path)
+    {
+        using var sha = SHA256.Create();
+        var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(path));
+        return string.Concat(bytes.Take(4).Select(b => b.ToString("x2")));
+    }
+
+    // The ids and messages live in Dsl.Parser's DiagnosticDescriptors, the one list of them.
+#pragma warning disable RS1017, RS2008
+    private static DiagnosticDescriptor Descriptor(string id, bool isError) =>
+        new(id, id, "{0}", "CModel", isError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true);
+#pragma warning restore RS1017, RS2008
+
+    private static Diagnostic ToRoslyn(DiagnosticInfo d)
+    {
+        var descriptor = Descriptor(d.Id, d.IsError);
+        var location = Location.Create(d.Path, new TextSpan(d.Span.Start, d.Span.Length),
+            new LinePositionSpan(new Microsoft.CodeAnalysis.Text.LinePosition(d.Start.Line, d.Start.Character),
+                new Microsoft.CodeAnalysis.Text.LinePosition(d.End.Line, d.End.Character)));
+        return Diagnostic.Create(descriptor, location, d.Message);
+    }
+}

@@ -1,0 +1,38 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime;
+
+/// <summary>timm's multi-head self-attention: `qkv` and `proj` linears, softmax(QKᵀ/√d)V.</summary>
+public sealed class Attention : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> qkv;
+    private readonly nn.Module<Tensor, Tensor> attn_drop;
+    private readonly nn.Module<Tensor, Tensor> proj;
+    private readonly nn.Module<Tensor, Tensor> proj_drop;
+    private readonly long _heads;
+    private readonly double _scale;
+
+    public Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0) : base(nameof(Attention))
+    {
+        if (dim % heads != 0) throw new ArgumentException($"heads ({heads}) must divide dim ({dim})", nameof(heads));
+        _heads = heads;
+        _scale = 1.0 / Math.Sqrt(dim / heads);
+        qkv = nn.Linear(dim, dim * 3, hasBias: qkvBias);
+        attn_drop = nn.Dropout(attnDrop);
+        proj = nn.Linear(dim, dim);
+        proj_drop = nn.Dropout(projDrop);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var (batch, tokens, dim) = (x.shape[0], x.shape[1], x.shape[2]);
+        var heads = qkv.forward(x).reshape(batch, tokens, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
+        var (q, k, v) = (heads[0], heads[1], heads[2]);
+        var attention = attn_drop.forward((q.matmul(k.transpose(-2, -1)) * _scale).softmax(-1));
+        var mixed = attention.matmul(v).transpose(1, 2).reshape(batch, tokens, dim);
+        return proj_drop.forward(proj.forward(mixed));
+    }
+}

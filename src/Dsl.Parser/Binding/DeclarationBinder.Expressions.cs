@@ -312,6 +312,7 @@ internal sealed partial class DeclarationBinder
         var name = fields.Name(stage.Alias, spec.Name);
         var constructionArgs = binding.Inferred.Concat(args.Ordered.Where(a => a.Explicit).Select(a => new ConstructionArg(a.Spec.Name, Code(a.Value!)))).ToList();
         var effective = scope.Overlay(own).For(spec.Family);
+        foreach (var a in effective) _file.Used(a);
         var applied = effective.Select(a => a.ToApplied()).ToList();
         fields.Fields.Add(new FieldModel(name, new LayerConstruction(spec.Name, spec.Style, constructionArgs), applied));
 
@@ -332,6 +333,7 @@ internal sealed partial class DeclarationBinder
     private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope)
     {
         var own = BindAnnotations(stage.Annotations, target: null);
+        foreach (var a in own) _file.Placed(a, $"the call of '{block.Name.Text}'");
         var signature = Signature(block, _diagnostics);
         if (signature == null) return null;
         var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
@@ -356,6 +358,7 @@ internal sealed partial class DeclarationBinder
     private TensorValue? ApplyRepeat(TensorValue input, RepeatStageSyntax repeat, FieldCollector fields, AnnotationScope scope)
     {
         var own = BindAnnotations(repeat.Annotations, target: null);
+        foreach (var a in own) _file.Placed(a, "this repeat");
         var args = ArgumentBinder.Bind("repeat", new[] { RepeatCount }, repeat.Arguments, repeat.KeywordSpan, EvaluateArgument, _diagnostics);
         if (args == null) return null;
         var count = args.Scalar(RepeatCount.Name)!;

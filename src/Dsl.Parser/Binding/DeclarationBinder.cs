@@ -13,7 +13,7 @@ namespace Dsl.Parser.Binding;
 /// <summary>Binds one model, or one call of a block, statement by statement.</summary>
 internal sealed partial class DeclarationBinder
 {
-    private static readonly ParamSpec RepeatCount = ParamSpec.Req("count", ArgKind.Int, min: 1);
+    private static readonly ParamSpec RepeatCount = new("count", ArgKind.Int, Required: true, Min: 1, Max: 10_000);
     private static readonly ParamSpec ConcatDim = ParamSpec.Int("dim", 1);
 
     private readonly FileBinder _file;
@@ -38,7 +38,9 @@ internal sealed partial class DeclarationBinder
         _decl = decl;
         _pathPrefix = pathPrefix;
         _diagnostics = file.Diagnostics;
-        _scope = scope.Overlay(BindAnnotations(decl.Annotations, target: null));
+        var header = BindAnnotations(decl.Annotations, target: null);
+        foreach (var a in header) file.Placed(a, $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'");
+        _scope = scope.Overlay(header);
         _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)
             .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
             .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text)));

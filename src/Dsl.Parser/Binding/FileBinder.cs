@@ -66,6 +66,12 @@ internal sealed class FileBinder
         {
             Diagnostics.Report(DiagnosticDescriptors.NoModel, new Text.TextSpan(0, 0));
         }
+        foreach (var pair in _placed.Where(p => !_usedAnnotations.Contains(p.Key)))
+        {
+            var a = pair.Value.Annotation;
+            Diagnostics.Report(DiagnosticDescriptors.AnnotationUnused, a.Span, a.Kind, pair.Value.Where,
+                string.Join(" or ", a.Schema!.Families.OrderBy(f => f, System.StringComparer.Ordinal)) + " layer");
+        }
         foreach (var block in _blocks.Values)
         {
             if (!_blockClasses.ContainsKey(block.Name.Text) && !_instantiated.Contains(block.Name.Text))
@@ -75,6 +81,16 @@ internal sealed class FileBinder
     }
 
     private readonly HashSet<string> _instantiated = new();
+    private readonly Dictionary<int, (BoundAnnotation Annotation, string Where)> _placed = new();
+    private readonly HashSet<int> _usedAnnotations = new();
+
+    /// <summary>An annotation on a header, call or repeat, which should reach some layer.</summary>
+    public void Placed(BoundAnnotation annotation, string where)
+    {
+        if (!annotation.IsExempt && !_placed.ContainsKey(annotation.Span.Start)) _placed[annotation.Span.Start] = (annotation, where);
+    }
+
+    public void Used(BoundAnnotation annotation) => _usedAnnotations.Add(annotation.Span.Start);
 
     /// <summary>Enters a block call; false (after reporting) if it would recurse.</summary>
     public bool Enter(DeclarationSyntax block, Text.TextSpan callSpan)

@@ -102,7 +102,7 @@ internal static class Grammar
     public static readonly Parser<AnnotationSyntax> Annotation =
         from at in Sym("@")
         from name in Ident
-        from args in ArgumentList.Optional()
+        from args in ArgumentList.XOptional()
         select new AnnotationSyntax(name, args.IsDefined ? args.Get().Args : new List<ArgumentSyntax>(),
             at.Cover(args.IsDefined ? args.Get().Close : name.Span));
 
@@ -119,7 +119,7 @@ internal static class Grammar
 
     private static readonly Parser<ExpressionSyntax> NameOrCall =
         from name in Ident
-        from args in ArgumentList.Optional()
+        from args in ArgumentList.XOptional()
         select args.IsDefined
             ? new CallSyntax(name, args.Get().Args, name.Span.Cover(args.Get().Close))
             : (ExpressionSyntax)new NameSyntax(name);
@@ -152,7 +152,7 @@ internal static class Grammar
     private static readonly Parser<ExpressionSyntax> Additive = Chain(Operator('+').Or(MinusOperator), Multiplicative);
 
     private static readonly Parser<Identifier?> Alias =
-        (from a in Keyword("as") from name in Ident select name).Optional().Select(o => o.GetOrDefault());
+        (from a in Keyword("as") from name in Ident select name).XOptional().Select(o => o.GetOrDefault());
 
     private static readonly Parser<IReadOnlyList<AnnotationSyntax>> Annotations =
         Annotation.XMany().Select(a => (IReadOnlyList<AnnotationSyntax>)a.ToList());
@@ -174,7 +174,7 @@ internal static class Grammar
 
     private static readonly Parser<StageSyntax> LayerStage =
         from name in Ident.Named("a layer or block name")
-        from args in ArgumentList.Optional()
+        from args in ArgumentList.XOptional()
         from alias in Alias
         from annotations in Annotations
         select (StageSyntax)new LayerStageSyntax(name, args.IsDefined ? args.Get().Args : new List<ArgumentSyntax>(),
@@ -216,14 +216,14 @@ internal static class Grammar
         from name in Ident.Named("a parameter name")
         from colon in Sym(":").Named("':' and a type (int, float or bool)")
         from type in Ident.Named("a type (int, float or bool)")
-        from value in (from eq in Sym("=") from v in Expression select v).Optional()
+        from value in (from eq in Sym("=") from v in Expression select v).XOptional()
         select new ParameterSyntax(name, type, value.GetOrDefault(), name.Span.Cover(value.IsDefined ? value.Get().Span : type.Span));
 
     public static readonly Parser<DeclarationSyntax> Declaration =
         from kind in Keyword("model").Return(DeclarationKind.Model).XOr(Keyword("block").Return(DeclarationKind.Block))
             .Named("'model' or 'block'")
         from name in Ident
-        from parameters in (from open in Sym("(") from ps in CommaList(Parameter, ")") select ps).Optional()
+        from parameters in (from open in Sym("(") from ps in CommaList(Parameter, ")") select ps).XOptional()
         from annotations in Annotations
         from open in Sym("{").Named("'{' starting the body")
         from body in Statement.XMany()

@@ -1,0 +1,68 @@
+using static Dsl.Parser.Tests.TestSupport;
+
+namespace Dsl.Parser.Tests;
+
+/// <summary>The annotation framework: inheritance, override, exemption, targets, cost hook.</summary>
+public class AnnotationTests
+{
+    private const string Source = """
+        block Stage(c: int) @testq(bits: 6) {
+            input x: [N, C, H, W]
+            output x -> conv2d(c, kernel: 1) as inner -> conv2d(c, kernel: 1) as exempted @exempt(testq)
+        }
+        model M @testq(bits: 4) {
+            input x: [N, 3, 8, 8]
+            h = x -> conv2d(8, kernel: 1) as first @exempt
+            h = h -> conv2d(8, kernel: 1) as plain -> conv2d(8, kernel: 1) as own @testq(bits: 2)
+            h = h -> Stage(8)
+            output h -> flatten -> linear(2) as head
+        }
+        """;
+
+    private static Dictionary<string, string> Applied()
+    {
+        var model = Single(Compile(Source, TestQuantAnnotation.Catalog));
+        return model.Cost.Layers.ToDictionary(l => l.Path, l => string.Join(",", l.Annotations.Select(a => $"{a.Kind}({string.Join(",", a.Arguments.Select(p => p.Key + "=" + p.Value))})")));
+    }
+
+    [Fact]
+    public void Header_annotations_reach_eligible_layers_and_inner_ones_win()
+    {
+        var applied = Applied();
+        Assert.Equal("", applied["first"]);                 // @exempt removes every kind
+        Assert.Equal("testq(bits=4)", applied["plain"]);    // inherited from the model header
+        Assert.Equal("testq(bits=2)", applied["own"]);      // the layer's own wins
+        Assert.Equal("testq(bits=6)", applied["stage.inner"]); // the block header is further in
+        Assert.Equal("", applied["stage.exempted"]);
+        Assert.Equal("", applied["head"]);                  // linear is not a conv layer
+    }
+
+    [Fact]
+    public void A_kind_adjusts_the_cost_of_the_layers_it_applies_to()
+    {
+        var model = Single(Compile(Source, TestQuantAnnotation.Catalog));
+        var plain = model.Cost.Layers.Single(l => l.Path == "plain");
+        Assert.Equal(8 * 64 * 8 * 4 / 32, plain.Macs);
+        Assert.Equal(new[] { "4-bit" }, plain.Notes);
+        var first = model.Cost.Layers.Single(l => l.Path == "first");
+        Assert.Equal(8 * 64 * 3, first.Macs);
+    }
+
+    [Fact]
+    public void Reserved_kinds_are_errors_until_their_method_exists()
+    {
+        foreach (var kind in new[] { "tokens", "quant", "binarize", "sparse", "winograd", "distill", "multibit", "ptq", "dynamic" })
+        {
+            var result = Compile(Model("3, 8, 8", $"conv2d(4, kernel: 3) @{kind}"));
+            Assert.Equal("CM0017", Assert.Single(result.Diagnostics).Id);
+        }
+    }
+
+    [Fact]
+    public void Exempt_names_must_be_annotation_kinds()
+    {
+        var result = Compile(Model("3, 8, 8", "conv2d(4, kernel: 3) @exempt(qaunt)"));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal("argument 'kinds' of @exempt expects annotation names such as quant or sparse but got 'qaunt'; did you mean 'quant'?", d.Message);
+    }
+}

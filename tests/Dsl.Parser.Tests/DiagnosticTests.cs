@@ -1,0 +1,88 @@
+using Dsl.Parser.Diagnostics;
+using static Dsl.Parser.Tests.TestSupport;
+
+namespace Dsl.Parser.Tests;
+
+/// <summary>Every diagnostic code: its exact line, column (one-based) and message.</summary>
+public class DiagnosticTests
+{
+    public static TheoryData<string, string, int, int, string> Cases => new()
+    {
+        { "CM0001", "model M {\n    input x: [N, 4]\n    output x -> linear(3\n}", 4, 1, "expected ',' or ')', found '}'" },
+        { "CM0002", Model("4", "lienar(3)"), 3, 17, "unknown layer or block 'lienar'; did you mean 'linear'?" },
+        { "CM0003", "model M {\n    input x: [N, 4]\n    output y -> linear(3)\n}", 3, 12, "unknown name 'y'; did you mean 'x'?" },
+        { "CM0004", Model("4", "linear(3, bais: false)"), 3, 27, "linear has no argument 'bais'; did you mean 'bias'?" },
+        { "CM0005", Model("4", "linear(3.5)"), 3, 24, "argument 'out_features' of linear expects an int but got float 3.5" },
+        { "CM0006", Model("4, 8, 8", "conv2d(8)"), 3, 17, "conv2d needs argument 'kernel' (an int or a list of ints)" },
+        { "CM0007", Model("4", "linear(3, true, 4)"), 3, 33, "linear takes at most 2 positional arguments but got 3" },
+        { "CM0008", Model("4", "linear(3, out_features: 4)"), 3, 27, "argument 'out_features' of linear is given more than once" },
+        { "CM0009", Model("4, 8, 8", "conv2d(8, kernel: 0)"), 3, 35, "argument 'kernel' of conv2d must be at least 1 but is 0" },
+        { "CM0010", Model("64, 7, 7", "linear(10)"), 3, 17, "linear expects [N, *, in_features] but got [N, 64, 7, 7]; insert `flatten`?" },
+        { "CM0011", "model M {\n    input x: [N, 4]\n    a = x -> linear(3)\n    output a + x\n}", 4, 14, "cannot apply '+' to shapes [N, 3] and [N, 4]: dimension 1 is 3 on the left and 4 on the right" },
+        { "CM0012", "model M {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x\n}", 5, 7, "'M' is already declared at line 1" },
+        { "CM0013", "model M {\n    input x: [N, 4]\n    h = x -> linear(4) as fc\n    output h -> linear(2) as fc\n}", 4, 30, "layer name 'fc' is already used at line 3; choose another name with 'as'" },
+        { "CM0014", "model M {\n    y = 1\n}", 1, 7, "model 'M' declares no input; add one such as `input x: [N, 3, 32, 32]`" },
+        { "CM0015", "model M {\n    input x: [N, 4]\n}", 1, 7, "model 'M' has no output; end its body with `output <expression>`" },
+        { "CM0016", Model("4", "linear(3) @quantise(bits: 4)"), 3, 28, "unknown annotation '@quantise'" },
+        { "CM0017", Model("4", "linear(3) @quant(bits: 4)"), 3, 28, "annotation '@quant' (LSQ low-bit quantization) is not available in this version of CModel" },
+        { "CM0019", "block B(c: int) {\n    input x: [N, C]\n    output x -> B(c)\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B(4)\n}", 3, 17, "block 'B' uses itself (B -> B)" },
+        { "CM0020", "model M {\n    input x: [3, 4]\n    output x\n}", 2, 15, "the first dimension of an input is the batch: write a name such as N" },
+        { "CM0021", "model M(c: int) {\n    input x: [N, 4]\n    output x -> linear(c)\n}", 1, 9, "model parameter 'c' needs a default value (for example 'c: int = ...') so that the model can be checked and costed" },
+        { "CM0022", Model("4", "linear(3) as forward"), 3, 30, "'forward' is reserved (TorchSharp's Module has a member of that name); choose another name" },
+        { "CM0023", "model M(c: integer = 3) {\n    input x: [N, 4]\n    output x\n}", 1, 12, "unknown type 'integer'; expected int, float or bool" },
+        { "CM0024", Model("4", "linear(x)"), 3, 24, "expected an int but 'x' is a tensor [N, 4]" },
+        { "CM0025", Model("4", "linear(3 / 2)"), 3, 24, "3 / 2 does not divide evenly; sizes must be whole numbers" },
+        { "CM0026", "model M {\n    input x: [N, 4]\n    a = x -> relu\n    output x -> relu\n}", 3, 5, "'a' is computed but never used" },
+        { "CM0028", "block B {\n    input x: [N, 4]\n    output x\n}", 1, 1, "the file declares no model, so no class is generated" },
+        { "CM0029", "block B {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> relu\n}", 1, 7, "block 'B' is never used, so it is not checked beyond its syntax" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reports_at_the_offending_token(string id, string source, int line, int column, string message)
+    {
+        var d = Assert.Single(Compile(source).Diagnostics, d => d.Id == id);
+        Assert.Equal((line, column, message), (d.Start.Line + 1, d.Start.Character + 1, d.Message));
+        Assert.Equal($"test.cmodel({line},{column}): {(d.IsError ? "error" : "warning")} {id}: {message}", d.ToString());
+    }
+
+    public static TheoryData<string, string, int, int, string> AnnotationCases => new()
+    {
+        { "CM0018", Model("4", "linear(3) @testq(bits: 4)"), 3, 28, "'@testq' cannot apply to linear (linear); it applies to conv layers" },
+        { "CM0027", "model M @testq(bits: 4) {\n    input x: [N, 4]\n    output x -> linear(3)\n}", 1, 9, "'@testq' applies to no layer here: model 'M' contains no conv layer" },
+        { "CM0009", "model M @testq(bits: 1) {\n    input x: [N, 4, 8, 8]\n    output x -> conv2d(3, kernel: 3)\n}", 1, 22, "argument 'bits' of @testq must be at least 2 but is 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnnotationCases))]
+    public void Annotation_diagnostics(string id, string source, int line, int column, string message)
+    {
+        var d = Assert.Single(Compile(source, TestQuantAnnotation.Catalog).Diagnostics, d => d.Id == id);
+        Assert.Equal((line, column, message), (d.Start.Line + 1, d.Start.Character + 1, d.Message));
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_test_case()
+    {
+        var tested = Cases.Select(c => (string)c[0]).Concat(AnnotationCases.Select(c => (string)c[0]))
+            .Append("CM0030") // cross-file: Dsl.Generator.Tests
+            .ToHashSet();
+        var untested = DiagnosticDescriptors.All.Select(d => d.Id).Where(id => !tested.Contains(id)).ToList();
+        Assert.Empty(untested);
+    }
+
+    [Fact]
+    public void Descriptor_ids_are_unique_and_sequential()
+    {
+        var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
+        Assert.Equal(ids.Distinct().Count(), ids.Count);
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"CM{i:D4}"), ids.OrderBy(i => i, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_broken_declaration_does_not_hide_errors_in_the_next()
+    {
+        var result = Compile("model A {\n    input x: [N, 4]\n    output x -> (\n}\nmodel B {\n    input x: [N, 4]\n    output x -> lienar(2)\n}");
+        Assert.Equal(new[] { "CM0001", "CM0002" }, result.Diagnostics.Where(d => d.IsError).Select(d => d.Id));
+    }
+}

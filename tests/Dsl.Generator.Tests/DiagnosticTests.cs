@@ -1,0 +1,44 @@
+using Microsoft.CodeAnalysis;
+
+namespace Dsl.Generator.Tests;
+
+/// <summary>Front-end errors become compiler diagnostics located in the .cmodel file.</summary>
+public class DiagnosticTests
+{
+    [Fact]
+    public void A_broken_file_reports_located_errors_and_generates_no_class()
+    {
+        var file = new InMemoryText("/p/Broken.cmodel", "model Broken {\n    input x: [N, 4]\n    output x -> lienar(2)\n}\n");
+        var (driver, _, diagnostics) = GeneratorHarness.Run(file);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("CM0002", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        var span = d.Location.GetLineSpan();
+        Assert.Equal(("/p/Broken.cmodel", 2, 16), (span.Path, span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.Equal("unknown layer or block 'lienar'; did you mean 'linear'?", d.GetMessage());
+        Assert.Empty(driver.GetRunResult().Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void A_class_declared_in_two_files_is_reported_once_and_generated_once()
+    {
+        var one = new InMemoryText("/p/One.cmodel", "model Same {\n    input x: [N, 4]\n    output x\n}\n");
+        var two = new InMemoryText("/p/Two.cmodel", "model Same {\n    input x: [N, 4]\n    output x\n}\n");
+        var (driver, output, diagnostics) = GeneratorHarness.Run(one, two);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("CM0030", d.Id);
+        Assert.Equal("/p/Two.cmodel", d.Location.GetLineSpan().Path);
+        Assert.Equal("'Same' is also declared in /p/One.cmodel; model and block names must be unique across a project's .cmodel files", d.GetMessage());
+        Assert.Single(driver.GetRunResult().Results.Single().GeneratedSources);
+        Assert.Empty(output.GetDiagnostics().Where(x => x.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Warnings_keep_the_class()
+    {
+        var file = new InMemoryText("/p/W.cmodel", "model W {\n    input x: [N, 4]\n    unused = x -> relu\n    output x -> linear(2)\n}\n");
+        var (driver, _, diagnostics) = GeneratorHarness.Run(file);
+        Assert.Equal("CM0026", Assert.Single(diagnostics).Id);
+        Assert.Single(driver.GetRunResult().Results.Single().GeneratedSources);
+    }
+}

@@ -10,13 +10,16 @@ public static class ReservedNames
 {
     public static readonly HashSet<string> ModuleMembers = new()
     {
-        "forward", "call", "train", "eval", "training", "parameters", "named_parameters", "modules", "named_modules",
-        "children", "named_children", "state_dict", "load_state_dict", "load", "save", "to", "cuda", "cpu", "apply",
-        "zero_grad", "register_buffer", "register_parameter", "register_module", "buffers", "named_buffers",
-        "get_buffer", "get_parameter", "get_submodule", "set_submodule", "half", "float", "double", "bfloat16",
-        "requires_grad", "requires_grad_", "RegisterComponents", "Dispose", "GetName", "GetType", "Equals",
-        "GetHashCode", "ToString", "MemberwiseClone", "Finalize", "name", "handle", "_internal_buffers",
-        "_internal_params", "_internal_submodules", "_toEpilog", "_forward_pre_hooks", "_forward_hooks",
-        "register_forward_hook", "register_forward_pre_hook", "_to", "_toEpilog", "extra_repr",
+        "ClearModules", "ConditionallyRegisterBuffer", "ConditionallyRegisterParameter", "Dispose", "Equals",
+        "Finalize", "GetHashCode", "GetName", "GetType", "MemberwiseClone", "RegisterComponents", "ToString",
+        "_deviceIndex", "_deviceType", "_internal_buffers", "_internal_params", "_internal_submodules",
+        "_named_buffers", "_named_parameters", "_parameters", "_to", "_toEpilog", "add_module", "apply", "bfloat16",
+        "buffers", "call", "children", "cpu", "cuda", "double", "eval", "extra_repr", "float", "forward",
+        "get_buffer", "get_parameter", "get_submodule", "half", "handle", "has_buffer", "has_parameter", "load",
+        "load_state_dict", "module_post_hooks", "module_pre_hooks", "modules", "name", "named_buffers",
+        "named_children", "named_modules", "named_parameters", "parameters", "post_hooks", "pre_hooks",
+        "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_module",
+        "register_parameter", "requires_grad", "requires_grad_", "save", "set_submodule", "state_dict", "to",
+        "train", "training", "zero_grad",
     };
 }

@@ -1,0 +1,102 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+/// <summary>The generated FashionResNet computes what the same network written by hand does.</summary>
+public class EquivalenceTests
+{
+    [Fact]
+    public void Generated_forward_equals_a_handwritten_torchsharp_module_with_the_same_weights()
+    {
+        torch.manual_seed(7);
+        using var generated = new FashionResNet();
+        using var handwritten = new HandwrittenResNet();
+        var source = generated.parameters().ToList();
+        var target = handwritten.parameters().ToList();
+        Assert.Equal(source.Select(p => p.shape), target.Select(p => p.shape));
+        using (torch.no_grad())
+        {
+            for (var i = 0; i < source.Count; i++) target[i].copy_(source[i]);
+        }
+        generated.eval();
+        handwritten.eval();
+        using var x = torch.randn(4, 1, 28, 28);
+        using var expected = handwritten.forward(x);
+        using var actual = generated.forward(x);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void DeiT_state_dict_keys_are_timms()
+    {
+        using var model = new DeiTSmall();
+        var expected = new List<string> { "cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias", "norm.weight", "norm.bias", "head.weight", "head.bias" };
+        for (var i = 0; i < 12; i++)
+        {
+            foreach (var key in new[] { "norm1", "attn.qkv", "attn.proj", "norm2", "mlp.fc1", "mlp.fc2" })
+            {
+                expected.Add($"blocks.{i}.{key}.weight");
+                expected.Add($"blocks.{i}.{key}.bias");
+            }
+        }
+        Assert.Equal(expected.OrderBy(k => k, StringComparer.Ordinal), model.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal));
+    }
+
+    /// <summary>FashionResNet as a TorchSharp user would write it by hand.</summary>
+    private sealed class HandwrittenResNet : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d stem;
+        private readonly BatchNorm2d stemNorm;
+        private readonly Block block1;
+        private readonly Block block2;
+        private readonly Block block3;
+        private readonly Linear fc;
+
+        public HandwrittenResNet() : base("HandwrittenResNet")
+        {
+            stem = nn.Conv2d(1, 32, 3, padding: 1);
+            stemNorm = nn.BatchNorm2d(32);
+            block1 = new Block(32, 32, 1);
+            block2 = new Block(32, 32, 1);
+            block3 = new Block(32, 64, 2);
+            fc = nn.Linear(64, 10);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var h = nn.functional.relu(stemNorm.forward(stem.forward(x)));
+            h = block3.forward(block2.forward(block1.forward(h)));
+            return fc.forward(nn.functional.adaptive_avg_pool2d(h, 1).flatten(1));
+        }
+
+        private sealed class Block : nn.Module<Tensor, Tensor>
+        {
+            private readonly Conv2d conv1;
+            private readonly BatchNorm2d bn1;
+            private readonly Conv2d conv2;
+            private readonly BatchNorm2d bn2;
+            private readonly Conv2d shortcut;
+            private readonly BatchNorm2d shortcutNorm;
+
+            public Block(long input, long channels, long stride) : base("Block")
+            {
+                conv1 = nn.Conv2d(input, channels, 3, stride: stride, padding: 1, bias: false);
+                bn1 = nn.BatchNorm2d(channels);
+                conv2 = nn.Conv2d(channels, channels, 3, padding: 1, bias: false);
+                bn2 = nn.BatchNorm2d(channels);
+                shortcut = nn.Conv2d(input, channels, 1, stride: stride, bias: false);
+                shortcutNorm = nn.BatchNorm2d(channels);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x)
+            {
+                var y = bn2.forward(conv2.forward(nn.functional.relu(bn1.forward(conv1.forward(x)))));
+                return nn.functional.relu(y + shortcutNorm.forward(shortcut.forward(x)));
+            }
+        }
+    }
+}

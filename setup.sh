@@ -53,4 +53,4 @@ MSG
   exit 1
 fi
 
-dotnet build Dsl.sln -c Release -nologo -v:q
+dotnet build Dsl.sln -c Release -nologo -v:q -warnaserror

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dsl.Cli;
+
+namespace Dsl.Cli.Tests;
+
+public class CliTests
+{
+    private static string Sample(string name) =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Samples"), name, SearchOption.AllDirectories).Single();
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Temp(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-cli-{Guid.NewGuid():N}.cmodel");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Cost_of_DeiT_small_prints_4_599_GMACs()
+    {
+        var (code, output, _) = Run("cost", Sample("DeiTSmall.cmodel"));
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("DeiTSmall: 4.599 GMACs per sample, 22.05 M parameters", output);
+        Assert.Contains("blocks.11.mlp", output);
+        var total = output.Split('\n').Single(l => l.StartsWith("total", StringComparison.Ordinal));
+        Assert.Contains("4,598,882,304", total);
+        Assert.Contains("22,050,664", total);
+    }
+
+    [Fact]
+    public void Cost_json_has_model_macs_params_and_layers()
+    {
+        var (code, output, _) = Run("cost", Sample("EdsrBaseline.cmodel"), "--json");
+        Assert.Equal(CommandLine.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("EdsrBaseline", root.GetProperty("model").GetString());
+        Assert.Equal(1_369_859, root.GetProperty("params").GetInt64());
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(root.GetProperty("macs").GetInt64(), layers.Sum(l => l.GetProperty("macs").GetInt64()));
+        Assert.Equal(new long[] { -1, 3, 96, 96 }, root.GetProperty("output").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal("head", layers[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Cost_selects_a_model_by_name_and_names_the_ones_there_are()
+    {
+        var path = Temp("model A {\n input x: [N, 4]\n output x -> linear(2)\n}\nmodel B {\n input x: [N, 4]\n output x -> linear(3)\n}\n");
+        var (code, output, _) = Run("cost", path, "--model", "B", "--json");
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Equal(15, JsonDocument.Parse(output).RootElement.GetProperty("params").GetInt64());
+        var missing = Run("cost", path, "--model", "C");
+        Assert.Equal(CommandLine.Usage, missing.Code);
+        Assert.Contains("has no model 'C'; it has: A, B", missing.Err);
+    }
+
+    [Fact]
+    public void Check_prints_msbuild_diagnostics_and_fails_on_errors()
+    {
+        var path = Temp("model M {\n    input x: [N, 4]\n    output x -> lienar(2)\n}\n");
+        var (code, output, _) = Run("check", path);
+        Assert.Equal(CommandLine.FileErrors, code);
+        Assert.Contains($"{path}(3,17): error CM0002: unknown layer or block 'lienar'; did you mean 'linear'?", output);
+        Assert.Contains("1 file checked: 1 error, 0 warnings", output);
+    }
+
+    [Fact]
+    public void Check_passes_the_samples()
+    {
+        var samples = new[] { "FashionResNet.cmodel", "DeiTSmall.cmodel", "EdsrBaseline.cmodel" }.Select(Sample).ToArray();
+        var (code, output, _) = Run(new[] { "check" }.Concat(samples).ToArray());
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("3 files checked: 0 errors, 0 warnings", output);
+    }
+
+    [Fact]
+    public void Cost_refuses_a_file_with_errors()
+    {
+        var (code, _, err) = Run("cost", Temp("model M {\n input x: [N, 4]\n output x -> linear(2.5)\n}\n"));
+        Assert.Equal(CommandLine.FileErrors, code);
+        Assert.Contains("error CM0005", err);
+    }
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "check" }, "give one or more .cmodel files")]
+    [InlineData(new[] { "cost" }, "give a .cmodel file")]
+    [InlineData(new[] { "cost", "/nonexistent/x.cmodel" }, "cannot read /nonexistent/x.cmodel")]
+    public void Usage_errors_exit_2_with_a_message(string[] args, string message)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(message, err);
+    }
+}

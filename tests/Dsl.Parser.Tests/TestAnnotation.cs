@@ -13,7 +13,6 @@ internal sealed class TestQuantAnnotation : AnnotationSchema
     public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation());
 
     public override string Name => "testq";
-    public override string Method => "a test method";
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[] { ParamSpec.Int("bits", 8, min: 2) };
 

@@ -13,9 +13,6 @@ public abstract class AnnotationSchema
 {
     public abstract string Name { get; }
 
-    /// <summary>The method it implements, for messages: "LSQ quantization".</summary>
-    public abstract string Method { get; }
-
     public abstract IReadOnlyList<ParamSpec> Parameters { get; }
 
     /// <summary>Layer families (LayerSpec.Family) it applies to.</summary>

@@ -11,8 +11,6 @@ public sealed record Dim(long Value, ScalarExpr Expr, string? BatchName = null)
 
     public static Dim Batch(string name) => new(1, new SymbolExpr(name), name);
 
-    public static Dim Known(long value) => new(value, ScalarExpr.Int(value));
-
     public override string ToString() => BatchName ?? Value.ToString(CultureInfo.InvariantCulture);
 }
 

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Dsl.Runtime.Checkpoints;
+using Dsl.Runtime.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Training;
+
+/// <summary>
+/// Trains a classifier: epochs over a loader, one dispose scope per step, evaluation after
+/// every epoch, a checkpoint after every epoch when asked (and a resume from it), hooks for the
+/// compression methods, and a summary at the end.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TextWriter _output;
+
+    public Trainer(TrainerOptions options, TextWriter? output = null)
+    {
+        Options = options;
+        _output = output ?? Console.Out;
+    }
+
+    public TrainerOptions Options { get; }
+
+    public List<TrainingHook> Hooks { get; } = new();
+
+    /// <summary>Replaces the forward-and-loss of a step; null is forward then cross-entropy.</summary>
+    public StepFunction? Step { get; set; }
+
+    public TrainingSummary Fit(nn.Module<Tensor, Tensor> model, BatchLoader train, BatchLoader test)
+    {
+        var device = Devices.Resolve(Options.Device);
+        model.to(device);
+        using var optimizer = Options.Optimizer.Create(model.parameters());
+        var history = new List<EpochResult>();
+        var firstEpoch = 0;
+        long step = 0;
+        if (Options.CheckpointPath is { } path && File.Exists(path))
+        {
+            var state = Checkpoint.Load(path, model, optimizer);
+            history.AddRange(state.History);
+            (firstEpoch, step) = (state.EpochsDone, state.Steps);
+            _output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
+        }
+        else
+        {
+            manual_seed(Options.Seed);
+        }
+        foreach (var hook in Hooks) hook.OnTrainStart(model, optimizer);
+
+        var stepsPerEpoch = train.BatchesPerEpoch;
+        var totalSteps = (long)stepsPerEpoch * Options.Epochs;
+        using var progress = ProgressReporter.Create(Options.Progress, _output);
+        for (var epoch = firstEpoch; epoch < Options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.train();
+            progress.StartEpoch(epoch, Options.Epochs, stepsPerEpoch);
+            double lossSum = 0;
+            long seen = 0;
+            var done = 0;
+            var rate = 0.0;
+            using (var batches = train.Epoch(epoch, device).GetEnumerator())
+            {
+                while (true)
+                {
+                    using var scope = NewDisposeScope();
+                    if (!batches.MoveNext()) break;
+                    var batch = batches.Current;
+                    rate = Options.Optimizer.LearningRate * Options.Schedule.Factor(step, totalSteps, stepsPerEpoch);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+                    var loss = TrainStep(model, optimizer, epoch, step, batch);
+                    lossSum += loss * batch.Size;
+                    seen += batch.Size;
+                    step++;
+                    done++;
+                    progress.Step(done, lossSum / seen, seen / clock.Elapsed.TotalSeconds);
+                }
+            }
+            var trainSeconds = clock.Elapsed.TotalSeconds;
+            var evaluation = Evaluate(model, test, device, Options.LabelSmoothing);
+            var result = new EpochResult(epoch, lossSum / Math.Max(1, seen), evaluation.Loss, evaluation.Top1, evaluation.Top5,
+                clock.Elapsed.TotalSeconds, seen / trainSeconds, rate);
+            history.Add(result);
+            progress.EndEpoch(result, Options.Epochs);
+            foreach (var hook in Hooks) hook.OnEpochEnd(result);
+            if (Options.CheckpointPath is { } checkpoint)
+                Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history));
+        }
+        return new TrainingSummary(model.GetType().Name, device.ToString(), train.Data.Source, ModelCost.Of(model), history);
+    }
+
+    private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, int epoch, long step, Batch batch)
+    {
+        var context = new StepContext(model, optimizer, epoch, step, batch.Inputs, batch.Targets);
+        foreach (var hook in Hooks) hook.OnStepStart(context);
+        optimizer.zero_grad();
+        Tensor TaskLoss(Tensor outputs, Tensor targets) =>
+            nn.functional.cross_entropy(outputs, targets, label_smoothing: Options.LabelSmoothing);
+        var (outputs, loss) = Step != null
+            ? Step(context, TaskLoss)
+            : Forward(model, batch, TaskLoss);
+        context.Outputs = outputs;
+        foreach (var hook in Hooks)
+        {
+            if (hook.AdditionalLoss(context) is { } extra) loss = loss + extra;
+        }
+        context.Loss = loss;
+        loss.backward();
+        if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
+        optimizer.step();
+        foreach (var hook in Hooks) hook.OnStepEnd(context);
+        return loss.item<float>();
+    }
+
+    private static (Tensor, Tensor) Forward(nn.Module<Tensor, Tensor> model, Batch batch, Func<Tensor, Tensor, Tensor> taskLoss)
+    {
+        var outputs = model.forward(batch.Inputs);
+        return (outputs, taskLoss(outputs, batch.Targets));
+    }
+
+    /// <summary>Loss, top-1 and (with more than five classes) top-5 over a loader, in eval mode.</summary>
+    public static (double Loss, double Top1, double? Top5) Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, Device device, double labelSmoothing = 0)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double loss = 0;
+        long top1 = 0, top5 = 0, count = 0;
+        var classes = loader.Data.Classes;
+        using (var batches = loader.Epoch(0, device).GetEnumerator())
+        {
+            while (true)
+            {
+                using var scope = NewDisposeScope();
+                if (!batches.MoveNext()) break;
+                var batch = batches.Current;
+                var outputs = model.forward(batch.Inputs);
+                loss += nn.functional.cross_entropy(outputs, batch.Targets, label_smoothing: labelSmoothing).item<float>() * batch.Size;
+                var k = Math.Min(5, classes);
+                var (_, best) = outputs.topk(k, dim: 1);
+                var hits = best.eq(batch.Targets.unsqueeze(1));
+                top1 += hits.select(1, 0).sum().item<long>();
+                top5 += hits.any(1).sum().item<long>();
+                count += batch.Size;
+            }
+        }
+        return (loss / count, top1 / (double)count, classes > 5 ? top5 / (double)count : null);
+    }
+}

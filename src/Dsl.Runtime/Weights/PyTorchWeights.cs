@@ -1,0 +1,67 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Dsl.Runtime.Data;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Weights;
+
+/// <summary>
+/// PyTorch state dicts (.pt/.pth, written by torch.save) and safetensors files, read and
+/// written through TorchSharp.PyBridge, with a report of what matched by key.
+/// </summary>
+public static class PyTorchWeights
+{
+    /// <summary>
+    /// Loads the file's tensors into the model. Strict (the default) refuses a file whose keys
+    /// or shapes differ, changing nothing; otherwise the matching tensors load and the report
+    /// says what did not.
+    /// </summary>
+    public static LoadReport Load(nn.Module module, string path, bool strict = true)
+    {
+        var tensors = Read(path);
+        try
+        {
+            return StateDicts.Apply(module, tensors, strict, path);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>The tensors of a .pt/.pth or .safetensors file, by key.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such weights file", path);
+        try
+        {
+            if (IsSafetensors(path)) return Safetensors.LoadStateDict(path);
+            var table = PyTorchUnpickler.UnpickleStateDict(path);
+            var result = new Dictionary<string, Tensor>();
+            foreach (DictionaryEntry entry in table)
+            {
+                if (entry.Value is not Tensor t) throw new DataFormatException(path, $"entry '{entry.Key}' is not a tensor; save model.state_dict(), not the model");
+                result[(string)entry.Key] = t;
+            }
+            return result;
+        }
+        catch (Exception e) when (e is not DataFormatException and not FileNotFoundException)
+        {
+            throw new DataFormatException(path, $"not a readable PyTorch state dict or safetensors file ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    /// <summary>Writes the model's state dict for torch.load, or as safetensors by extension.</summary>
+    public static void Save(nn.Module module, string path)
+    {
+        var temporary = path + ".tmp";
+        if (IsSafetensors(path)) module.save_safetensors(temporary); else module.save_py(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static bool IsSafetensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+}

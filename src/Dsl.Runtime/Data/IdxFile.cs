@@ -21,6 +21,8 @@ public sealed record IdxFile(int[] Dimensions, byte[] Data)
                 using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
                 using var plain = new MemoryStream();
                 gzip.CopyTo(plain);
+                // .NET returns nothing, rather than failing, for a stream cut inside its header.
+                if (plain.Length == 0) throw new InvalidDataException("no data: truncated or empty");
                 bytes = plain.ToArray();
             }
         }

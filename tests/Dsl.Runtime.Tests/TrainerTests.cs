@@ -1,0 +1,145 @@
+using Dsl.Runtime.Training;
+using TorchSharp;
+using static Dsl.Runtime.Tests.TrainingFixture;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+public class TrainerTests
+{
+    private static (TinyNet Model, TrainingSummary Summary) Train(TrainerOptions options, int images = 256, Action<Trainer>? configure = null)
+    {
+        manual_seed(options.Seed);
+        var model = new TinyNet();
+        var trainer = new Trainer(options, TextWriter.Null);
+        configure?.Invoke(trainer);
+        var summary = trainer.Fit(model, Loader(TrainData(images)), Loader(TestData(128), batch: 64, shuffle: false));
+        return (model, summary);
+    }
+
+    [Fact]
+    public void Training_lowers_the_loss_and_reports_accuracy_and_cost()
+    {
+        var (model, summary) = Train(Options(epochs: 4));
+        Assert.True(summary.History[^1].TrainLoss < summary.History[0].TrainLoss * 0.8, string.Join(", ", summary.History.Select(h => h.TrainLoss)));
+        Assert.InRange(summary.Final.Top1, 0.3, 1.0);
+        Assert.NotNull(summary.Final.Top5);
+        Assert.Equal(TinyNet.Macs, summary.Cost.Macs);
+        Assert.Equal(TinyNet.ParameterCount, summary.Cost.Parameters);
+        model.Dispose();
+    }
+
+    [Fact]
+    public void The_same_seed_repeats_a_cpu_run_exactly()
+    {
+        var (first, _) = Train(Options(epochs: 2));
+        var (second, _) = Train(Options(epochs: 2));
+        AssertIdentical(Snapshot(first), second);
+    }
+
+    [Fact]
+    public void Resuming_after_an_interruption_gives_bit_identical_weights()
+    {
+        var (uninterrupted, _) = Train(Options(epochs: 4));
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt");
+        // Epochs 0 and 1 finish and are checkpointed; the run dies early in epoch 2.
+        Assert.Throws<OperationCanceledException>(() => Train(Options(epochs: 4, checkpoint: path), configure: t => t.Hooks.Add(new StopAt(epoch: 2))));
+        var (resumed, summary) = Train(Options(epochs: 4, checkpoint: path));
+        AssertIdentical(Snapshot(uninterrupted), resumed);
+        Assert.Equal(4, summary.History.Count);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void Hooks_add_losses_see_every_step_and_a_step_function_replaces_the_forward()
+    {
+        var counter = new CountingHook();
+        var passes = 0;
+        var (_, summary) = Train(Options(epochs: 1), images: 128, configure: t =>
+        {
+            t.Hooks.Add(counter);
+            t.Step = (step, taskLoss) =>
+            {
+                // Two passes per batch, as a multi-bit-width method would.
+                passes += 2;
+                var first = step.Model.forward(step.Inputs);
+                var second = step.Model.forward(step.Inputs);
+                return (second, taskLoss(first, step.Targets) + taskLoss(second, step.Targets));
+            };
+        });
+        Assert.Equal(4, counter.Steps);
+        Assert.Equal(8, passes);
+        Assert.Equal(1, counter.Epochs);
+        Assert.True(counter.SawExtraLossInTotal);
+        Assert.Single(summary.History);
+    }
+
+    [Fact]
+    public void Gradient_clipping_bounds_the_gradient_norm()
+    {
+        var probe = new GradientNormHook();
+        var options = Options(epochs: 1) with { Optimizer = new OptimizerSpec.Sgd(5.0), GradientClipNorm = 0.25 };
+        Train(options, images: 128, configure: t => t.Hooks.Add(probe));
+        Assert.All(probe.Norms, n => Assert.True(n <= 0.25 + 1e-4, $"norm {n}"));
+        Assert.Equal(4, probe.Norms.Count);
+    }
+
+    [Theory]
+    [InlineData(0, 1.0, 1.0)]
+    [InlineData(8, 0.0, 1.0)]
+    [InlineData(3, 0.0, 0.0)]
+    public void Evaluation_counts_top1_and_top5_hits(int shift, double expectedTop1, double expectedTop5)
+    {
+        // Inputs are one-hot labels; Ranker puts class (label + shift + k) mod 10 at rank k.
+        var labels = arange(40).remainder(10);
+        var images = nn.functional.one_hot(labels, 10).to_type(ScalarType.Float32).reshape(40, 1, 1, 10);
+        using var data = new Dsl.Runtime.Data.ImageClassificationData(images, labels, 10, "one-hot");
+        using var model = new Ranker(shift);
+        var (_, top1, top5) = Trainer.Evaluate(model, Loader(data, 16, shuffle: false), CPU);
+        Assert.Equal((expectedTop1, expectedTop5), (top1, top5!.Value));
+    }
+
+    private sealed class StopAt(int epoch) : TrainingHook
+    {
+        public override void OnStepStart(StepContext step)
+        {
+            if (step.Epoch == epoch) throw new OperationCanceledException("interrupted");
+        }
+    }
+
+    private sealed class CountingHook : TrainingHook
+    {
+        public int Steps;
+        public int Epochs;
+        public bool SawExtraLossInTotal = true;
+
+        // A constant term: it changes no gradient but must show in the step's loss.
+        public override Tensor? AdditionalLoss(StepContext step) => tensor(100f);
+
+        public override void OnStepEnd(StepContext step)
+        {
+            Steps++;
+            SawExtraLossInTotal &= step.Loss!.item<float>() > 100f;
+        }
+
+        public override void OnEpochEnd(EpochResult result) => Epochs++;
+    }
+
+    private sealed class GradientNormHook : TrainingHook
+    {
+        public List<double> Norms { get; } = new();
+
+        public override void OnStepEnd(StepContext step) =>
+            Norms.Add(Math.Sqrt(step.Model.parameters().Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>())));
+    }
+
+    private sealed class Ranker(int shift) : nn.Module<Tensor, Tensor>("Ranker")
+    {
+        public override Tensor forward(Tensor x)
+        {
+            var label = x.flatten(1).argmax(1, keepdim: true);
+            var rank = (arange(10).unsqueeze(0) - label - shift).remainder(10);
+            return -rank.to_type(ScalarType.Float32);
+        }
+    }
+}

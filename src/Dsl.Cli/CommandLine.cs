@@ -14,11 +14,12 @@ public static class CommandLine
     public const int Usage = 2;
 
     private const string Help = """
-        cmodel: check and cost .cmodel files.
+        cmodel: check, cost and train .cmodel files.
 
         Usage:
           cmodel check FILE...                       report diagnostics (MSBuild format); exit 1 on errors
           cmodel cost FILE [--model NAME] [--json]   per-layer MACs and parameters, and totals
+          cmodel train FILE --model NAME [options]   train it on Fashion-MNIST (see cmodel train --help)
           cmodel --help | --version
         """;
 
@@ -41,8 +42,14 @@ public static class CommandLine
                 return Check(rest, stdout, stderr);
             case "cost":
                 return Cost(rest, stdout, stderr);
+            case "train" when rest.Count == 1 && rest[0] is "--help" or "-h":
+                stdout.WriteLine("usage: " + TrainCommand.Usage);
+                stdout.WriteLine("Trains on the Fashion-MNIST subset shipped with cmodel, the full set from Debian's dataset-fashion-mnist (--full), or --data DIR.");
+                return Ok;
+            case "train":
+                return TrainCommand.Run(rest, stdout, stderr);
             default:
-                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check or cost (see cmodel --help)");
+                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check, cost or train (see cmodel --help)");
                 return Usage;
         }
     }

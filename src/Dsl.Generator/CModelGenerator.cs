@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using Dsl.Generator.Emit;
+using Dsl.Emitter;
 using Dsl.Generator.Model;
 using Dsl.Parser;
 using Microsoft.CodeAnalysis;
@@ -52,12 +52,7 @@ public sealed class CModelGenerator : IIncrementalGenerator
         var result = CModelCompiler.Compile(file.Path, file.Text);
         var diagnostics = result.Diagnostics
             .Select(d => new DiagnosticInfo(d.Id, d.IsError, d.Message, d.Path, d.Span, d.Start, d.End));
-        var sources = new List<GeneratedSource>();
-        if (!result.HasErrors)
-        {
-            sources.AddRange(result.Models.Select(m => new GeneratedSource(m.Class.Name, Emitter.Emit(m.Class, m.Cost, ns))));
-            sources.AddRange(result.Blocks.Select(b => new GeneratedSource(b.Name, Emitter.Emit(b, null, ns))));
-        }
+        var sources = CSharpEmitter.EmitFile(result, ns).Select(s => new GeneratedSource(s.ClassName, s.Text));
         return new FileOutput(file.Path, new EquatableArray<GeneratedSource>(sources), new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

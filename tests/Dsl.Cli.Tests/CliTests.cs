@@ -100,4 +100,39 @@ public class CliTests
         Assert.Equal(CommandLine.Usage, code);
         Assert.Contains(message, err);
     }
+
+    [Fact]
+    public void Train_compiles_a_file_in_memory_and_trains_its_model()
+    {
+        var path = Temp("model Small {\n    input x: [N, 1, 28, 28]\n    h = x -> conv2d(8, kernel: 3, stride: 2, padding: 1) -> batch_norm -> relu\n    output h -> adaptive_avg_pool2d(1) -> flatten -> linear(10)\n}\n");
+        var weights = Path.ChangeExtension(path, ".safetensors");
+        var (code, output, err) = Run("train", path, "--model", "Small", "--epochs", "2", "--save", weights);
+        Assert.True(code == CommandLine.Ok, err);
+        Assert.Contains("epoch 2/2: train loss", output);
+        Assert.Contains("MACs per image     14,192", output);
+        Assert.Contains("parameters         186", output);
+        Assert.True(File.Exists(weights));
+    }
+
+    [Theory]
+    [InlineData("model Big {\n input x: [N, 3, 32, 32]\n output x -> flatten -> linear(10)\n}\n", "--model Big", "needs input [N, 1, 28, 28] and output [N, 10]; Big maps [N, 3, 32, 32] to [N, 10]")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model B", "has no model 'B'; it has: A")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --epochs zero", "--epochs, --batch-size and --seed take whole numbers")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --data /nonexistent", "/nonexistent/train-images-idx3-ubyte.gz: Fashion-MNIST file not found")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --colour red", "unknown option --colour")]
+    public void Train_explains_what_it_cannot_do(string source, string arguments, string message)
+    {
+        var (code, _, err) = Run(new[] { "train", Temp(source) }.Concat(arguments.Split(' ')).ToArray());
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(message, err);
+    }
+
+    [Fact]
+    public void Train_reports_file_errors_like_check()
+    {
+        var path = Temp("model A {\n    input x: [N, 1, 28, 28]\n    output x -> flaten -> linear(10)\n}\n");
+        var (code, _, err) = Run("train", path, "--model", "A");
+        Assert.Equal(CommandLine.FileErrors, code);
+        Assert.Contains($"{path}(3,17): error CM0002: unknown layer or block 'flaten'; did you mean 'flatten'?", err);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dsl.Generator.Emit;
+namespace Dsl.Emitter;
 
 /// <summary>A StringBuilder with indentation, so the emitter reads as the code it writes.</summary>
 internal sealed class CodeWriter

@@ -5,15 +5,24 @@ using System.Linq;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Generator.Emit;
+namespace Dsl.Emitter;
 
 /// <summary>
 /// Writes one generated class: a Module&lt;Tensor, Tensor&gt; with a field per layer (the field
 /// names are the state-dict keys), a constructor that builds them through Dsl.Runtime's
 /// Layers factories, and a forward that follows the .cmodel statements one by one.
 /// </summary>
-internal static class Emitter
+public static class CSharpEmitter
 {
+    /// <summary>One source text per model and block of a file without errors; none otherwise.</summary>
+    public static IReadOnlyList<(string ClassName, string Text)> EmitFile(Dsl.Parser.CompilationResult result, string? ns)
+    {
+        if (result.HasErrors) return new (string, string)[0];
+        return result.Models.Select(m => (m.Class.Name, Emit(m.Class, m.Cost, ns)))
+            .Concat(result.Blocks.Select(b => (b.Name, Emit(b, null, ns))))
+            .ToList();
+    }
+
     public static string Emit(ClassModel model, CostReport? cost, string? ns)
     {
         var w = new CodeWriter();

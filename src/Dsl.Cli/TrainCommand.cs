@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Training;
+using Dsl.Runtime.Weights;
+using static TorchSharp.torch;
+
+namespace Dsl.Cli;
+
+/// <summary>`cmodel train FILE --model NAME`: trains a model of a .cmodel file on Fashion-MNIST.</summary>
+internal static class TrainCommand
+{
+    public const string Usage = "cmodel train FILE --model NAME [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N]";
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = new Dictionary<string, string>();
+        string? file = null;
+        var full = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (a == "--full") { full = true; continue; }
+            if (a.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Count) return Fail(stderr, $"{a} needs a value");
+                options[a.Substring(2)] = args[++i];
+                continue;
+            }
+            if (file != null) return Fail(stderr, $"unexpected '{a}'");
+            file = a;
+        }
+        var known = new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed" };
+        if (options.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Fail(stderr, $"unknown option --{unknown}");
+        if (file == null) return Fail(stderr, "give a .cmodel file");
+        if (!options.TryGetValue("model", out var modelName)) return Fail(stderr, "give the model to train with --model NAME");
+        if (!TryInt(options, "epochs", 5, out var epochs) || !TryInt(options, "batch-size", 128, out var batchSize) || !TryInt(options, "seed", 0, out var seed))
+            return Fail(stderr, "--epochs, --batch-size and --seed take whole numbers");
+        if (!double.TryParse(options.GetValueOrDefault("lr", "0.003"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr))
+            return Fail(stderr, "--lr takes a number");
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(stderr, $"cannot read {file}: {e.Message}");
+        }
+        var assembly = InMemoryModels.Compile(file, text, stderr);
+        if (assembly == null) return CommandLine.FileErrors;
+        var type = InMemoryModels.FindModel(assembly, modelName);
+        if (type == null)
+            return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", InMemoryModels.ModelNames(assembly))}");
+        var input = InMemoryModels.Shape(type, "InputShape");
+        var output = InMemoryModels.Shape(type, "OutputShape");
+        if (!input.SequenceEqual(new long[] { -1, 1, 28, 28 }) || !output.SequenceEqual(new long[] { -1, 10 }))
+            return Fail(stderr, $"cmodel train trains on Fashion-MNIST, which needs input [N, 1, 28, 28] and output [N, 10]; {modelName} maps {Describe(input)} to {Describe(output)}");
+
+        ImageClassificationData train, test;
+        try
+        {
+            var folder = FashionMnist.Locate(options.GetValueOrDefault("data"), full);
+            (train, test) = FashionMnist.Load(folder);
+        }
+        catch (Exception e) when (e is IOException or DataFormatException)
+        {
+            return Fail(stderr, e.Message);
+        }
+        var trainerOptions = new TrainerOptions
+        {
+            Epochs = epochs,
+            Optimizer = new OptimizerSpec.AdamW(lr, Decay: 0.05),
+            Schedule = new LearningRateSchedule.Cosine(WarmupEpochs: Math.Min(1, 0.3 * epochs)),
+            Seed = seed,
+            Device = options.GetValueOrDefault("device", "auto"),
+            CheckpointPath = options.GetValueOrDefault("checkpoint"),
+            Progress = stdout == Console.Out ? ProgressMode.Auto : ProgressMode.Lines,
+        };
+        manual_seed(seed);
+        using var model = InMemoryModels.Create(type);
+        stdout.WriteLine($"training {modelName} from {file} on {train.Source}");
+        var summary = new Trainer(trainerOptions, stdout).Fit(
+            model,
+            new BatchLoader(train, batchSize, shuffle: true, seed, (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g)),
+            new BatchLoader(test, 500, shuffle: false));
+        summary.Print(stdout, terminal: stdout == Console.Out && !Console.IsOutputRedirected);
+        if (options.TryGetValue("save", out var save))
+        {
+            PyTorchWeights.Save(model, save);
+            stdout.WriteLine($"weights saved to {save}");
+        }
+        return CommandLine.Ok;
+    }
+
+    private static bool TryInt(Dictionary<string, string> options, string name, int fallback, out int value)
+    {
+        value = fallback;
+        return !options.TryGetValue(name, out var text) || (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0 || name == "seed" && value >= 0);
+    }
+
+    private static string Describe(long[] shape) => "[" + string.Join(", ", shape.Select(d => d < 0 ? "N" : d.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    private static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"cmodel train: {message}");
+        stderr.WriteLine($"usage: {Usage}");
+        return CommandLine.Usage;
+    }
+}

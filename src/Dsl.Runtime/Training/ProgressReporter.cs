@@ -67,6 +67,7 @@ public abstract class ProgressReporter : IDisposable
         private readonly object _gate = new();
         private Task? _render;
         private ProgressTask? _task;
+        private string _label = "";
         private readonly ManualResetEventSlim _ready = new();
         private readonly ManualResetEventSlim _epochDone = new();
 
@@ -74,12 +75,13 @@ public abstract class ProgressReporter : IDisposable
         {
             _ready.Reset();
             _epochDone.Reset();
+            _label = $"epoch {epoch + 1}/{epochs}";
             _render = Task.Run(() => AnsiConsole.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    lock (_gate) _task = ctx.AddTask($"epoch {epoch + 1}/{epochs}", maxValue: steps);
+                    lock (_gate) _task = ctx.AddTask(_label, maxValue: steps);
                     _ready.Set();
                     _epochDone.Wait();
                 }));
@@ -92,7 +94,7 @@ public abstract class ProgressReporter : IDisposable
             {
                 if (_task == null) return;
                 _task.Value = done;
-                _task.Description = string.Format(CultureInfo.InvariantCulture, "loss {0:F4} · {1:F0} img/s", loss, imagesPerSecond);
+                _task.Description = string.Format(CultureInfo.InvariantCulture, "{0} · loss {1:F4} · {2:F0} img/s", _label, loss, imagesPerSecond);
             }
         }
 

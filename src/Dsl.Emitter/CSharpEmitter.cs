@@ -44,8 +44,14 @@ public static class CSharpEmitter
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
         w.Open($"public sealed partial class {model.Name} : nn.Module<Tensor, Tensor>");
         if (cost != null) WriteCosts(w, cost);
+        if (model.HasTokenState)
+        {
+            w.Line("/// <summary>Token sizes and class attention shared by the blocks of a @tokens stack.</summary>");
+            w.Line("private readonly TokenState tokens = new();");
+            w.Line();
+        }
         foreach (var field in model.Fields) w.Line($"private readonly {FieldType(field.Construction)} {Name(field.Name)};");
-        foreach (var p in ForwardParameters(model)) w.Line($"private readonly {TypeName(p.Type)} {Name(p.Name)};");
+        foreach (var p in ForwardParameters(model)) w.Line($"private readonly {ParameterType(p)} {Name(p.Name)};");
         w.Line();
         WriteConstructor(w, model);
         w.Line();
@@ -75,10 +81,16 @@ public static class CSharpEmitter
 
     private static void WriteConstructor(CodeWriter w, ClassModel model)
     {
-        var parameters = string.Join(", ", model.Parameters.Select(p =>
-            $"{TypeName(p.Type)} {Name(p.Name)}{(p.Default == null ? "" : " = " + p.Default.ToCSharp())}"));
+        var parameters = string.Join(", ", model.Parameters.Select(p => p.Kind == CtorParameterKind.TokenBlock
+            ? $"{ParameterType(p)} {Name(p.Name)} = null"
+            : $"{ParameterType(p)} {Name(p.Name)}{(p.Default == null ? "" : " = " + p.Default.ToCSharp())}"));
         w.Open($"public {model.Name}({parameters}) : base(nameof({model.Name}))");
-        foreach (var field in model.Fields) w.Line($"{Name(field.Name)} = {Construct(field.Construction)};");
+        foreach (var field in model.Fields)
+        {
+            // A repeat whose copies differ spans several lines; they keep the constructor's indentation.
+            var lines = $"{Name(field.Name)} = {Construct(field.Construction)};".Split('\n');
+            foreach (var line in lines) w.Line(line);
+        }
         foreach (var p in ForwardParameters(model)) w.Line($"this.{Name(p.Name)} = {Name(p.Name)};");
         w.Line("RegisterComponents();");
         w.Close();
@@ -110,6 +122,8 @@ public static class CSharpEmitter
             case TensorNegate n: Symbols(n.Operand, into); break;
             case ApplyField f: Symbols(f.Input, into); break;
             case TensorConcat c: foreach (var i in c.Items) Symbols(i, into); break;
+            case TokensStart t: Symbols(t.Input, into); break;
+            case TokensReduce t: into.Add("tokens"); Symbols(t.Input, into); break;
         }
     }
 
@@ -151,6 +165,8 @@ public static class CSharpEmitter
         ScalarCode s => s.Expr.ToCSharp(),
         WordCode w => $"\"{w.Word}\"",
         ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(i => i.ToCSharp())) + " }",
+        ReferenceCode r => Name(r.Name),
+        TokenBlockCode t => $"tokens.Block(prune: {t.Prune.ToString(CultureInfo.InvariantCulture)}, merge: {t.Merge.ToString(CultureInfo.InvariantCulture)})",
         _ => throw new System.InvalidOperationException("unknown argument"),
     };
 
@@ -164,12 +180,16 @@ public static class CSharpEmitter
         TensorScale s => Wrap($"{Expression(s.Tensor, true)} {s.Operator} {ScalarOperand(s.Scalar)}", nested),
         TensorNegate n => $"-{Expression(n.Operand, true)}",
         TensorConcat c => "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => Expression(i, false))) + ")",
+        TokensStart t => $"tokens.Start({Expression(t.Input, false)})",
+        TokensReduce t => $"TokenBlock.Reduce(tokens, {Expression(t.Input, false)})",
         _ => throw new System.InvalidOperationException("unknown tensor expression"),
     };
 
     private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({s.ToCSharp()})" : s.ToCSharp();
 
     private static string Wrap(string text, bool nested) => nested ? $"({text})" : text;
+
+    private static string ParameterType(CtorParameter p) => p.Kind == CtorParameterKind.TokenBlock ? "TokenBlock?" : TypeName(p.Type);
 
     private static string TypeName(ScalarType type) => type switch
     {

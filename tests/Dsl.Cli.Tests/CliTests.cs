@@ -26,13 +26,22 @@ public class CliTests
     [Fact]
     public void Cost_of_DeiT_small_prints_4_599_GMACs()
     {
-        var (code, output, _) = Run("cost", Sample("DeiTSmall.cmodel"));
+        var (code, output, _) = Run("cost", Sample("DeiTSmall.cmodel"), "--model", "DeiTSmall");
         Assert.Equal(CommandLine.Ok, code);
         Assert.Contains("DeiTSmall: 4.599 GMACs per sample, 22.05 M parameters", output);
         Assert.Contains("blocks.11.mlp", output);
         var total = output.Split('\n').Single(l => l.StartsWith("total", StringComparison.Ordinal));
         Assert.Contains("4,598,882,304", total);
         Assert.Contains("22,050,664", total);
+    }
+
+    [Fact]
+    public void Cost_of_DeiT_small_with_DiffRates_published_rates_prints_2_905_GMACs()
+    {
+        var (code, output, _) = Run("cost", Sample("DeiTSmall.cmodel"), "--model", "DeiTSmallDiffRate");
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("DeiTSmallDiffRate: 2.905 GMACs per sample, 22.05 M parameters", output);
+        Assert.Contains("blocks.11.mlp", output);
     }
 
     [Fact]

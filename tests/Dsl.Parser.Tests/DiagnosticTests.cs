@@ -35,6 +35,7 @@ public class DiagnosticTests
         { "CM0026", "model M {\n    input x: [N, 4]\n    a = x -> relu\n    output x -> relu\n}", 3, 5, "'a' is computed but never used" },
         { "CM0028", "block B {\n    input x: [N, 4]\n    output x\n}", 1, 1, "the file declares no model, so no class is generated" },
         { "CM0029", "block B {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> relu\n}", 1, 7, "block 'B' is never used, so it is not checked beyond its syntax" },
+        { "CM0031", TokensTests.Vit("@tokens(prune: [5, 5, 4])"), 9, 51, "@tokens prune needs one kept count per block (2) but has 3" },
     };
 
     [Theory]

@@ -8,7 +8,7 @@ public class LanguageExamplesTests
     [Fact]
     public void DeiTSmall_costs_4_599_GMACs_and_timms_parameter_count()
     {
-        var model = Single(CompileSample("DeiTSmall.cmodel"));
+        var model = Model(CompileSample("DeiTSmall.cmodel"), "DeiTSmall");
         // LANGUAGE.md: 4.599 GMACs (±0.1%). The cost rule counts the patch embedding over 196
         // patches: 12·(4·197·384² + 2·197²·384 + 8·197·384²) + 196·384·768 + 384·1000.
         Assert.Equal(12L * (4 * 197 * 384 * 384 + 2 * 197 * 197 * 384 + 8 * 197 * 384 * 384) + 196 * 384 * 768 + 384 * 1000, model.Cost.Macs);
@@ -16,6 +16,12 @@ public class LanguageExamplesTests
         // timm's deit_small_patch16_224 has 22,050,664 parameters (22.05 M ±0.5% in the issue).
         Assert.Equal(22_050_664, model.Cost.Params);
         Assert.Equal("[N, 1000]", model.Cost.Output.ToString());
+    }
+
+    private static ModelResult Model(CompilationResult result, string name)
+    {
+        Assert.False(result.HasErrors, Errors(result));
+        return result.Models.Single(m => m.Class.Name == name);
     }
 
     [Fact]
@@ -41,7 +47,7 @@ public class LanguageExamplesTests
     [Fact]
     public void DeiTSmall_layer_names_are_timms_state_dict_prefixes()
     {
-        var model = Single(CompileSample("DeiTSmall.cmodel"));
+        var model = Model(CompileSample("DeiTSmall.cmodel"), "DeiTSmall");
         var paths = model.Cost.Layers.Select(l => l.Path).ToList();
         Assert.Equal(new[] { "patch_embed", "cls_token", "pos_embed", "blocks.0.norm1", "blocks.0.attn", "blocks.0.norm2", "blocks.0.mlp" }, paths.Take(7));
         Assert.Equal(new[] { "blocks.11.mlp", "norm", "cls_select", "head" }, paths.TakeLast(4));

@@ -14,7 +14,6 @@ public sealed class AnnotationCatalog
 
     private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
     {
-        ["tokens"] = "DiffRate token pruning and merging",
         ["quant"] = "LSQ low-bit quantization",
         ["binarize"] = "ReBNN / Bi-ViT binarization",
         ["sparse"] = "Bi-Mask N:M sparsity",
@@ -29,7 +28,7 @@ public sealed class AnnotationCatalog
 
     private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds) => _kinds = kinds.ToDictionary(k => k.Name);
 
-    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[0]);
+    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[] { new TokensAnnotation() });
 
     public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
 

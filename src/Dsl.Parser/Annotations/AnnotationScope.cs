@@ -45,6 +45,9 @@ public sealed class AnnotationScope
         return new AnnotationScope(next);
     }
 
+    /// <summary>The annotation of a kind in force here, if any.</summary>
+    public BoundAnnotation? Find(string kind) => _active.TryGetValue(kind, out var a) ? a : null;
+
     /// <summary>The annotations that apply to a layer of this family, in kind order.</summary>
     public IReadOnlyList<BoundAnnotation> For(string family) =>
         _active.Values.Where(a => a.Schema!.Families.Contains(family)).OrderBy(a => a.Kind, System.StringComparer.Ordinal).ToList();

@@ -277,8 +277,14 @@ internal sealed partial class DeclarationBinder
     }
 
     /// <summary>Applies one stage to a tensor, adding the field(s) and cost rows it creates.</summary>
-    private TensorValue? ApplyStage(TensorValue input, StageSyntax stage, FieldCollector fields, AnnotationScope scope)
+    private TensorValue? ApplyStage(TensorValue input, StageSyntax stage, FieldCollector fields, AnnotationScope scope, TokenPlan? plan = null)
     {
+        if (plan != null && !(stage is LayerStageSyntax b && _file.FindBlock(b.Name.Text) != null))
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, plan.Annotation.Span,
+                "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }");
+            return null;
+        }
         switch (stage)
         {
             case RepeatStageSyntax repeat:
@@ -286,7 +292,7 @@ internal sealed partial class DeclarationBinder
             case LayerStageSyntax layer when LayerCatalog.All.TryGetValue(layer.Name.Text, out var spec):
                 return ApplyLayer(input, layer, spec, fields, scope);
             case LayerStageSyntax call when _file.FindBlock(call.Name.Text) is { } block:
-                return ApplyBlock(input, call, block, fields, scope);
+                return ApplyBlock(input, call, block, fields, scope, plan);
             case LayerStageSyntax concat when concat.Name.Text == LayerCatalog.Concat:
                 _diagnostics.Report(DiagnosticDescriptors.ValueKind, concat.Name.Span, "a layer or block", "concat",
                     "a function of several tensors; write `concat(a, b, dim: 1)` as an expression");
@@ -311,6 +317,8 @@ internal sealed partial class DeclarationBinder
 
         var name = fields.Name(stage.Alias, spec.Name);
         var constructionArgs = binding.Inferred.Concat(args.Ordered.Where(a => a.Explicit).Select(a => new ConstructionArg(a.Spec.Name, Code(a.Value!)))).ToList();
+        // Under @tokens the attention weighs tokens by size and reports its class attention.
+        if (_tokenPlan != null && spec is AttentionSpec) constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, new ReferenceCode(TokensAnnotation.KindName)));
         var effective = scope.Overlay(own).For(spec.Family);
         foreach (var a in effective) _file.Used(a);
         var applied = effective.Select(a => a.ToApplied()).ToList();
@@ -330,7 +338,7 @@ internal sealed partial class DeclarationBinder
         _ => throw new System.InvalidOperationException("tensors are not constructor arguments"),
     };
 
-    private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope)
+    private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope, TokenPlan? plan)
     {
         var own = BindAnnotations(stage.Annotations, target: null);
         foreach (var a in own) _file.Placed(a, $"the call of '{block.Name.Text}'");
@@ -342,7 +350,7 @@ internal sealed partial class DeclarationBinder
         var name = fields.Name(stage.Alias, CSharpNames.Snake(block.Name.Text));
         try
         {
-            var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own));
+            var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own), plan);
             var result = binder.BindBlock(args, input.Shape, stage.Name.Span);
             if (result == null) return null;
             fields.Fields.Add(new FieldModel(name, result.Value.Construction, new AppliedAnnotation[0]));
@@ -363,6 +371,16 @@ internal sealed partial class DeclarationBinder
         if (args == null) return null;
         var count = args.Scalar(RepeatCount.Name)!;
         var inner = scope.Overlay(own);
+        List<TokenPlan>? plans = null;
+        if (inner.Find(TokensAnnotation.KindName) is { } tokens && repeat.Body.Any(ContainsAttention))
+        {
+            plans = TokenPlans(tokens, count.AsLong, input.Shape);
+            if (plans == null) return null;
+            _file.Used(tokens);
+            _hasTokenState = true;
+            // The schedule is this stack's: blocks inside its blocks do not inherit it.
+            inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span) });
+        }
         var name = fields.Name(repeat.Alias, "repeat");
         var copies = new List<Construction>();
         var current = input;
@@ -377,7 +395,7 @@ internal sealed partial class DeclarationBinder
                     _diagnostics.Report(DiagnosticDescriptors.ValueKind, l.Name.Span, "a layer with its own module", l.Name.Text, "a parameter of the enclosing model; use it outside repeat");
                     return null;
                 }
-                copyInput = ApplyStage(copyInput, stage, copyFields, inner);
+                copyInput = ApplyStage(copyInput, stage, copyFields, inner, plans?[i]);
                 if (copyInput == null) return null;
             }
             current = copyInput;
@@ -396,8 +414,25 @@ internal sealed partial class DeclarationBinder
             }
         }
         fields.Fields.Add(new FieldModel(name, new RepeatConstruction(count.Expr, copies), new AppliedAnnotation[0]));
-        return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", input.Code));
+        var stackInput = plans != null ? new TokensStart(input.Code) : input.Code;
+        return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", stackInput));
     }
+
+    private bool ContainsAttention(StageSyntax stage) => ContainsAttention(stage, new HashSet<string>());
+
+    private bool ContainsAttention(StageSyntax stage, HashSet<string> visited) => stage switch
+    {
+        LayerStageSyntax l when l.Name.Text == "attention" => true,
+        LayerStageSyntax l when _file.FindBlock(l.Name.Text) is { } block && visited.Add(block.Name.Text) =>
+            block.Body.SelectMany(s => s switch
+            {
+                AssignmentSyntax a => Stages(a.Value),
+                OutputSyntax o => Stages(o.Value),
+                _ => Enumerable.Empty<StageSyntax>(),
+            }).Any(st => ContainsAttention(st, visited)),
+        RepeatStageSyntax r => r.Body.Any(st => ContainsAttention(st, visited)),
+        _ => false,
+    };
 
     private static void CollectSymbols(Construction c, ISet<string> into)
     {
@@ -425,6 +460,7 @@ internal sealed partial class DeclarationBinder
         {
             case ScalarCode s: s.Expr.CollectSymbols(into); break;
             case ListCode l: foreach (var i in l.Items) i.CollectSymbols(into); break;
+            case ReferenceCode r: into.Add(r.Name); break;
         }
     }
 
@@ -437,6 +473,8 @@ internal sealed partial class DeclarationBinder
             case TensorNegate n: CollectSymbols(n.Operand, into); break;
             case ApplyField f: CollectSymbols(f.Input, into); break;
             case TensorConcat c: foreach (var i in c.Items) CollectSymbols(i, into); break;
+            case TokensStart t: CollectSymbols(t.Input, into); break;
+            case TokensReduce t: CollectSymbols(t.Input, into); break;
         }
     }
 }

@@ -31,20 +31,35 @@ internal sealed partial class DeclarationBinder
     private readonly List<string> _inputSymbols = new();
     private int _temporaries;
     private FieldCollector _fields = null!;
+    private readonly TokenPlan? _tokenPlan;
+    private bool _tokensReduced;
+    private bool _hasTokenState;
 
-    public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope)
+    public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, TokenPlan? tokenPlan = null)
     {
         _file = file;
         _decl = decl;
         _pathPrefix = pathPrefix;
+        _tokenPlan = tokenPlan;
         _diagnostics = file.Diagnostics;
         var header = BindAnnotations(decl.Annotations, target: null);
         foreach (var a in header) file.Placed(a, $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'");
         _scope = scope.Overlay(header);
         _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)
             .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
-            .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text)));
+            .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text))
+            .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text))));
+        // The token state (a model's field) and the token schedule (a block's parameter) are named tokens.
+        if (tokenPlan != null || UsesTokens(decl)) _names.Add(TokensAnnotation.KindName);
     }
+
+    private static bool UsesTokens(DeclarationSyntax decl) =>
+        decl.Annotations.Concat(decl.Body.SelectMany(s => s switch
+        {
+            AssignmentSyntax a => Stages(a.Value),
+            OutputSyntax o => Stages(o.Value),
+            _ => Enumerable.Empty<StageSyntax>(),
+        }).SelectMany(st => st.Annotations)).Any(a => a.Name.Text == TokensAnnotation.KindName);
 
     /// <summary>The parameters of this declaration as a signature for its callers.</summary>
     public static IReadOnlyList<ParamSpec>? Signature(DeclarationSyntax decl, DiagnosticBag diagnostics)
@@ -116,7 +131,7 @@ internal sealed partial class DeclarationBinder
         {
             var d = (ScalarValue)spec.Default!;
             _parameters[spec.Name] = d with { Expr = new SymbolExpr(spec.Name) };
-            _ctorParameters.Add(new CtorParameter(spec.Name, d.Type, d.Expr, false));
+            _ctorParameters.Add(new CtorParameter(spec.Name, d.Type, d.Expr, CtorParameterKind.Declared));
         }
         var input = FindInput();
         if (input == null) return null;
@@ -142,7 +157,7 @@ internal sealed partial class DeclarationBinder
             var v = (ScalarValue)a.Value!;
             _parameters[a.Spec.Name] = v with { Expr = new SymbolExpr(a.Spec.Name) };
             var defaultExpr = a.Spec.Default is ScalarValue d ? d.Expr : null;
-            _ctorParameters.Add(new CtorParameter(a.Spec.Name, v.Type, defaultExpr, false));
+            _ctorParameters.Add(new CtorParameter(a.Spec.Name, v.Type, defaultExpr, CtorParameterKind.Declared));
             callerTerms[a.Spec.Name] = v.Expr;
         }
         var input = FindInput();
@@ -151,12 +166,19 @@ internal sealed partial class DeclarationBinder
         if (shape == null) return null;
         var output = BindBody(input, shape);
         if (output == null) return null;
+        if (_tokenPlan != null && !_tokensReduced)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, _tokenPlan.Annotation.Span,
+                $"@tokens reduces tokens after a block's attention, but block '{_decl.Name.Text}' has no attention layer");
+            return null;
+        }
         var model = MakeClass(input, output, isModel: false);
         _file.RecordBlockClass(model);
         var constructionArgs = model.Parameters
-            .Where(p => p.IsInputDimension || args[p.Name].Explicit)
+            .Where(p => p.Kind == CtorParameterKind.InputDimension || (p.Kind == CtorParameterKind.Declared && args[p.Name].Explicit))
             .Select(p => new ConstructionArg(p.Name, new ScalarCode(callerTerms[p.Name])))
             .ToList();
+        if (_tokenPlan != null) constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, new TokenBlockCode(_tokenPlan.Prune, _tokenPlan.Merge)));
         var callerOutput = new Shape(output.Shape.Dims
             .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
             .ToList());
@@ -170,10 +192,11 @@ internal sealed partial class DeclarationBinder
         foreach (var s in _forward) CollectSymbols(s.Value, used);
         CollectSymbols(output.Code, used);
         var parameters = _inputSymbols.Where(used.Contains)
-            .Select(s => new CtorParameter(s, ScalarType.Int, null, true))
+            .Select(s => new CtorParameter(s, ScalarType.Int, null, CtorParameterKind.InputDimension))
             .Concat(_ctorParameters)
             .ToList();
-        return new ClassModel(_decl.Name.Text, isModel, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
+        if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
+        return new ClassModel(_decl.Name.Text, isModel, _hasTokenState, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
             _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 
@@ -334,7 +357,13 @@ internal sealed partial class DeclarationBinder
                     {
                         _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
                     }
-                    _tensors[a.Name.Text] = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
+                    var bound = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
+                    if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => st.Name.Text == "attention"))
+                    {
+                        bound = ReduceTokens(bound, a);
+                        if (bound == null) return null;
+                    }
+                    _tensors[a.Name.Text] = bound;
                     _unread[a.Name.Text] = a.Name;
                     break;
                 case OutputSyntax o:
@@ -417,7 +446,13 @@ internal sealed partial class DeclarationBinder
             var problem = schema.Validate(args);
             if (problem != null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, a.Span, "arguments", "@" + name, problem, "not");
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, a.Span, problem);
+                continue;
+            }
+            if (target != null && schema is TokensAnnotation)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, $"{target.Name} ({target.Family})",
+                    "a repeat of transformer blocks, or a model that has one");
                 continue;
             }
             if (target != null && !schema.Families.Contains(target.Family))

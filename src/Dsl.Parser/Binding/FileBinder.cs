@@ -108,9 +108,17 @@ internal sealed class FileBinder
 
     public void Leave() => _instantiating.Pop();
 
+    private static bool HasTokenBlock(ClassModel model) => model.Parameters.Any(p => p.Kind == CtorParameterKind.TokenBlock);
+
     public void RecordBlockClass(ClassModel model)
     {
-        if (_blockClasses.ContainsKey(model.Name)) return;
+        // A block used both with and without @tokens is emitted in its token-aware form, whose
+        // schedule parameter defaults to none.
+        if (_blockClasses.TryGetValue(model.Name, out var known))
+        {
+            if (!HasTokenBlock(known) && HasTokenBlock(model)) _blockClasses[model.Name] = model;
+            return;
+        }
         _blockClasses[model.Name] = model;
         _blockOrder.Add(model.Name);
     }

@@ -40,6 +40,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AnnotationUnused = Warning("CM0027", "Annotation applies to nothing", "'@{0}' applies to no layer here: {1} contains no {2}");
     public static readonly DiagnosticDescriptor NoModel = Warning("CM0028", "No model", "the file declares no model, so no class is generated");
     public static readonly DiagnosticDescriptor UnusedBlock = Warning("CM0029", "Unused block", "block '{0}' is never used, so it is not checked beyond its syntax");
+    public static readonly DiagnosticDescriptor AnnotationArguments = Error("CM0031", "Annotation arguments", "{0}");
     public static readonly DiagnosticDescriptor DuplicateClass = Error("CM0030", "Class declared in two files", "'{0}' is also declared in {1}; model and block names must be unique across a project's .cmodel files");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
@@ -49,7 +50,7 @@ public static class DiagnosticDescriptors
         DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
         AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
-        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass,
+        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);

@@ -10,6 +10,7 @@ namespace Dsl.Parser.Semantics;
 public sealed record ClassModel(
     string Name,
     bool IsModel,
+    bool HasTokenState,
     IReadOnlyList<CtorParameter> Parameters,
     string InputName,
     IReadOnlyList<FieldModel> Fields,
@@ -18,7 +19,19 @@ public sealed record ClassModel(
     string SourcePath,
     int SourceLine);
 
-public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, bool IsInputDimension);
+public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, CtorParameterKind Kind);
+
+public enum CtorParameterKind
+{
+    /// <summary>A parameter of the model or block.</summary>
+    Declared,
+
+    /// <summary>A block's input dimension that its layers' sizes depend on.</summary>
+    InputDimension,
+
+    /// <summary>The block's share of a @tokens schedule (null when the block is used without one).</summary>
+    TokenBlock,
+}
 
 public sealed record FieldModel(string Name, Construction Construction, IReadOnlyList<AppliedAnnotation> Annotations);
 
@@ -55,6 +68,12 @@ public sealed record WordCode(string Word) : ArgCode;
 
 public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode;
 
+/// <summary>A constructor parameter passed through, such as a block's token schedule.</summary>
+public sealed record ReferenceCode(string Name) : ArgCode;
+
+/// <summary>One block's fixed token counts, taken from the model's token state.</summary>
+public sealed record TokenBlockCode(long Prune, long Merge) : ArgCode;
+
 public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
 
 public abstract record TensorExpr;
@@ -72,6 +91,12 @@ public sealed record TensorScale(char Operator, TensorExpr Tensor, ScalarExpr Sc
 public sealed record TensorNegate(TensorExpr Operand) : TensorExpr;
 
 public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : TensorExpr;
+
+/// <summary>Starts a @tokens stack: every token represents one patch.</summary>
+public sealed record TokensStart(TensorExpr Input) : TensorExpr;
+
+/// <summary>Prunes and merges tokens after a block's attention (DiffRate).</summary>
+public sealed record TokensReduce(TensorExpr Input) : TensorExpr;
 
 /// <summary>An annotation in force on a layer, with its checked arguments.</summary>
 public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, string>> Arguments);

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
 
-/// <summary>timm's multi-head self-attention: `qkv` and `proj` linears, softmax(QKᵀ/√d)V.</summary>
+/// <summary>
+/// timm's multi-head self-attention: `qkv` and `proj` linears, softmax(QKᵀ/√d)V. In a @tokens
+/// stack it adds log(size) to the logits (proportional attention) and records the class
+/// attention for the block's token reduction.
+/// </summary>
 public sealed class Attention : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> qkv;
@@ -13,9 +17,11 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> proj_drop;
     private readonly long _heads;
     private readonly double _scale;
+    private readonly TokenBlock? _tokens;
 
-    public Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0) : base(nameof(Attention))
+    public Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0, TokenBlock? tokens = null) : base(nameof(Attention))
     {
+        _tokens = tokens;
         if (dim % heads != 0) throw new ArgumentException($"heads ({heads}) must divide dim ({dim})", nameof(heads));
         _heads = heads;
         _scale = 1.0 / Math.Sqrt(dim / heads);
@@ -31,7 +37,11 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         var (batch, tokens, dim) = (x.shape[0], x.shape[1], x.shape[2]);
         var heads = qkv.forward(x).reshape(batch, tokens, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
         var (q, k, v) = (heads[0], heads[1], heads[2]);
-        var attention = attn_drop.forward((q.matmul(k.transpose(-2, -1)) * _scale).softmax(-1));
+        var logits = q.matmul(k.transpose(-2, -1)) * _scale;
+        if (_tokens?.State.Sizes is { } sizes) logits = logits + sizes.log().squeeze(-1).unsqueeze(1).unsqueeze(1);
+        var weights = logits.softmax(-1);
+        if (_tokens != null) _tokens.State.ClassAttention = weights.select(2, 0).narrow(2, 1, tokens - 1).mean(new long[] { 1 });
+        var attention = attn_drop.forward(weights);
         var mixed = attention.matmul(v).transpose(1, 2).reshape(batch, tokens, dim);
         return proj_drop.forward(proj.forward(mixed));
     }

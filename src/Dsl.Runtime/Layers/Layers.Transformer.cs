@@ -9,8 +9,8 @@ public static partial class Layers
     public static nn.Module<Tensor, Tensor> PatchEmbed(long inChannels, long dim, long patch, bool bias = true) =>
         new PatchEmbed(inChannels, dim, patch, bias);
 
-    public static nn.Module<Tensor, Tensor> Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0) =>
-        new Attention(dim, heads, qkvBias, attnDrop, projDrop);
+    public static nn.Module<Tensor, Tensor> Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0, TokenBlock? tokens = null) =>
+        new Attention(dim, heads, qkvBias, attnDrop, projDrop, tokens);
 
     public static nn.Module<Tensor, Tensor> Mlp(long inFeatures, long hidden, long outFeatures = 0, double drop = 0, bool bias = true) =>
         new Mlp(inFeatures, hidden, outFeatures == 0 ? inFeatures : outFeatures, drop, bias);

@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// DiffRate (@tokens): per-block token pruning and merging in a stack of transformer blocks.
+/// Placed on the repeat of blocks (or the model, reaching its repeats of blocks). Fixed rates
+/// give the tokens kept per block, class token included: <c>prune: [...]</c> after pruning and
+/// <c>merge: [...]</c> after merging. The block's attention is computed on the tokens it
+/// receives; the reduction runs after the attention's residual, before the MLP.
+/// </summary>
+public sealed class TokensAnnotation : AnnotationSchema
+{
+    public const string KindName = "tokens";
+
+    public override string Name => KindName;
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        new ParamSpec("prune", ArgKind.Ints, Min: 1),
+        new ParamSpec("merge", ArgKind.Ints, Min: 1),
+        new ParamSpec("target", ArgKind.Float, Min: 0, Max: 1),
+        new ParamSpec("target_gmacs", ArgKind.Float, Min: 0),
+        ParamSpec.Int("granularity", 4, min: 1),
+    };
+
+    public override IReadOnlyCollection<string> Families { get; } = new[] { "attention" };
+
+    public override string? Validate(BoundArguments args)
+    {
+        var fixedRates = args["prune"].Value != null || args["merge"].Value != null;
+        var target = args["target"].Value != null || args["target_gmacs"].Value != null;
+        if (fixedRates && target) return "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both";
+        if (!fixedRates && !target) return "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)";
+        if (args["target"].Value != null && args["target_gmacs"].Value != null) return "@tokens takes one target: target (a fraction) or target_gmacs";
+        if (target) return "@tokens learned rates (target:) are not available in this version of CModel; give fixed kept counts with prune: [...] and merge: [...]";
+        return null;
+    }
+}

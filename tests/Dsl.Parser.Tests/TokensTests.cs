@@ -1,0 +1,108 @@
+using System.Text.Json;
+using static Dsl.Parser.Tests.TestSupport;
+
+namespace Dsl.Parser.Tests;
+
+/// <summary>DiffRate's @tokens: fixed kept counts shape the blocks and give the published costs.</summary>
+public class TokensTests
+{
+    /// <summary>A two-block ViT on 16 patches + class token; the annotation goes on its block stack (line 9).</summary>
+    public static string Vit(string annotation) => $$"""
+        block B(dim: int) {
+            input x: [N, T, dim]
+            h = x + (x -> layer_norm -> attention(2))
+            output h + (h -> layer_norm -> mlp(hidden: dim * 2))
+        }
+        model V {
+            input x: [N, 1, 16, 16]
+            t = x -> patch_embed(dim: 8, patch: 4) -> cls_token -> pos_embed
+            t = t -> repeat(2) { B(8) } as blocks {{annotation}}
+            output t -> cls_select -> linear(3)
+        }
+        """;
+
+    private static string Fixture(string name) =>
+        Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", name);
+
+    [Fact]
+    public void DeiT_small_with_the_published_rates_costs_2_905_GMACs()
+    {
+        using var fixture = JsonDocument.Parse(File.ReadAllText(Fixture("diffrate-deit-s-2.9.json")));
+        string List(string key) => "[" + string.Join(", ", fixture.RootElement.GetProperty(key).EnumerateArray().Select(e => e.GetInt32())) + "]";
+        var deit = File.ReadAllText(SamplePaths().Single(p => p.EndsWith("DeiTSmall.cmodel", StringComparison.Ordinal)));
+        var result = Compile(deit + $$"""
+
+            model Published {
+                input img: [N, 3, 224, 224]
+                t = img -> patch_embed(dim: 384, patch: 16) -> cls_token -> pos_embed
+                t = t -> repeat(12) { EncoderBlock(384, 6) } @tokens(prune: {{List("prune_kept")}}, merge: {{List("merge_kept")}})
+                output t -> layer_norm -> cls_select -> linear(1000)
+            }
+            """);
+        Assert.False(result.HasErrors, Errors(result));
+        var published = result.Models.Single(m => m.Class.Name == "Published").Cost;
+        var full = result.Models.Single(m => m.Class.Name == "DeiTSmall").Cost;
+        var expected = fixture.RootElement.GetProperty("gmacs_compressed").GetDouble();
+        Assert.InRange(published.Macs / 1e9, expected * 0.999, expected * 1.001);
+        Assert.InRange(full.Macs / 1e9, fixture.RootElement.GetProperty("gmacs_uncompressed").GetDouble() * 0.999, fixture.RootElement.GetProperty("gmacs_uncompressed").GetDouble() * 1.001);
+        // The same sample declares the published rates as DeiTSmallDiffRate.
+        Assert.Equal(published.Macs, result.Models.Single(m => m.Class.Name == "DeiTSmallDiffRate").Cost.Macs);
+    }
+
+    [Fact]
+    public void Each_block_keeps_min_of_its_counts_and_the_mlp_runs_on_what_is_left()
+    {
+        var model = Single(Compile(Vit("@tokens(prune: [17, 12], merge: [17, 9])")));
+        var rows = model.Cost.Layers.ToDictionary(l => l.Path);
+        Assert.Equal("[N, 17, 8]", rows["blocks.0.mlp"].Output.ToString());
+        Assert.Equal("[N, 17, 8]", rows["blocks.1.attention"].Output.ToString());
+        Assert.Equal("[N, 9, 8]", rows["blocks.1.mlp"].Output.ToString());
+        // Cost rule: attention 4·N·C² + 2·N²·C before the reduction, MLP 2·N·C·hidden after it.
+        Assert.Equal(4 * 17 * 64 + 2 * 17 * 17 * 8, rows["blocks.1.attention"].Macs);
+        Assert.Equal(9 * (8 * 16 + 16 * 8), rows["blocks.1.mlp"].Macs);
+    }
+
+    [Fact]
+    public void On_the_model_it_reaches_the_stack_of_blocks()
+    {
+        var text = Vit("").Replace("model V {", "model V @tokens(prune: [17, 10]) {");
+        var model = Single(Compile(text));
+        Assert.Equal("[N, 10, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
+    }
+
+    [Theory]
+    [InlineData("@tokens(prune: [17, 18])", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
+    [InlineData("@tokens(merge: [12, 15])", "@tokens merge must not increase: block 1 keeps 15 after block 0 kept 12")]
+    [InlineData("@tokens(target: 0.5)", "@tokens learned rates (target:) are not available in this version of CModel; give fixed kept counts with prune: [...] and merge: [...]")]
+    [InlineData("@tokens(prune: [17, 9], target: 0.5)", "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both")]
+    [InlineData("@tokens", "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)")]
+    public void Schedules_are_checked(string annotation, string message)
+    {
+        var d = Assert.Single(Compile(Vit(annotation)).Diagnostics, d => d.IsError);
+        Assert.Equal(("CM0031", message), (d.Id, d.Message));
+    }
+
+    [Fact]
+    public void It_cannot_go_on_a_layer()
+    {
+        var d = Assert.Single(Compile(Model("4, 8", "attention(2) @tokens(prune: [3])")).Diagnostics, d => d.IsError);
+        Assert.Equal("'@tokens' cannot apply to attention (attention); it applies to a repeat of transformer blocks, or a model that has one", d.Message);
+    }
+
+    [Fact]
+    public void A_stack_without_attention_is_warned_about()
+    {
+        var text = """
+            block Mix(dim: int) {
+                input x: [N, T, dim]
+                output x + (x -> mlp(hidden: dim))
+            }
+            model V {
+                input x: [N, 5, 8]
+                output x -> repeat(2) { Mix(8) } @tokens(prune: [5, 3])
+            }
+            """;
+        var d = Assert.Single(Compile(text).Diagnostics);
+        Assert.Equal(("CM0027", "'@tokens' applies to no layer here: this repeat contains no attention layer"), (d.Id, d.Message));
+    }
+}

@@ -44,10 +44,15 @@ public static class CSharpEmitter
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
         w.Open($"public sealed partial class {model.Name} : nn.Module<Tensor, Tensor>");
         if (cost != null) WriteCosts(w, cost);
-        if (model.HasTokenState)
+        if (model.TokenState is { } state)
         {
-            w.Line("/// <summary>Token sizes and class attention shared by the blocks of a @tokens stack.</summary>");
-            w.Line("private readonly TokenState tokens = new();");
+            w.Line("/// <summary>What the blocks of the @tokens stack share: token sizes, class attention, learned rates.</summary>");
+            w.Line(state.TargetMacs > 0
+                ? $"private readonly TokenState tokens = new(fixedMacs: {Number(state.FixedMacs)}, targetMacs: {Number(state.TargetMacs)});"
+                : "private readonly TokenState tokens = new();");
+            w.Line();
+            w.Line("/// <summary>The @tokens stack's state: its learned schedule and expected MACs.</summary>");
+            w.Line("public TokenState Tokens => tokens;");
             w.Line();
         }
         foreach (var field in model.Fields) w.Line($"private readonly {FieldType(field.Construction)} {Name(field.Name)};");
@@ -166,7 +171,8 @@ public static class CSharpEmitter
         WordCode w => $"\"{w.Word}\"",
         ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(i => i.ToCSharp())) + " }",
         ReferenceCode r => Name(r.Name),
-        TokenBlockCode t => $"tokens.Block(prune: {t.Prune.ToString(CultureInfo.InvariantCulture)}, merge: {t.Merge.ToString(CultureInfo.InvariantCulture)})",
+        TokenBlockCode { Learned: true } t => $"tokens.Learned(patches: {t.Patches.ToString(CultureInfo.InvariantCulture)}, granularity: {t.Granularity.ToString(CultureInfo.InvariantCulture)}, cost: {Cost(t.Cost!)})",
+        TokenBlockCode t => $"tokens.Block(prune: {t.Prune.ToString(CultureInfo.InvariantCulture)}, merge: {t.Merge.ToString(CultureInfo.InvariantCulture)}{(t.Cost == null ? "" : ", cost: " + Cost(t.Cost))})",
         _ => throw new System.InvalidOperationException("unknown argument"),
     };
 
@@ -184,6 +190,10 @@ public static class CSharpEmitter
         TokensReduce t => $"TokenBlock.Reduce(tokens, {Expression(t.Input, false)})",
         _ => throw new System.InvalidOperationException("unknown tensor expression"),
     };
+
+    private static string Cost(TokenCostModel c) => $"new TokenCost({Number(c.PerToken)}, {Number(c.PerTokenPair)}, {Number(c.PerTokenAfter)})";
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({s.ToCSharp()})" : s.ToCSharp();
 

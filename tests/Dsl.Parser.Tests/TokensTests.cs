@@ -73,13 +73,28 @@ public class TokensTests
     [Theory]
     [InlineData("@tokens(prune: [17, 18])", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
     [InlineData("@tokens(merge: [12, 15])", "@tokens merge must not increase: block 1 keeps 15 after block 0 kept 12")]
-    [InlineData("@tokens(target: 0.5)", "@tokens learned rates (target:) are not available in this version of CModel; give fixed kept counts with prune: [...] and merge: [...]")]
+    [InlineData("@tokens(target: 0.3)", "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
+    [InlineData("@tokens(target_gmacs: 1)", "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs")]
+    [InlineData("@tokens(target: 0.8, exempt: [2])", "@tokens exempt names block 2 but the stack has blocks 0 to 1")]
     [InlineData("@tokens(prune: [17, 9], target: 0.5)", "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both")]
     [InlineData("@tokens", "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)")]
     public void Schedules_are_checked(string annotation, string message)
     {
         var d = Assert.Single(Compile(Vit(annotation)).Diagnostics, d => d.IsError);
         Assert.Equal(("CM0031", message), (d.Id, d.Message));
+    }
+
+    [Fact]
+    public void Learned_rates_keep_the_full_shapes_and_check_the_target()
+    {
+        // The least this stack costs: block 1's MLP on 3 tokens, the rest full, 25,144 of 28,728 MACs.
+        var model = Single(Compile(Vit("@tokens(target: 0.9, granularity: 2)")));
+        Assert.Equal("[N, 17, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
+        var state = model.Class.TokenState!;
+        Assert.Equal(28_728, model.Cost.Macs);
+        Assert.Equal(0.9 * 28_728, state.TargetMacs, 6);
+        // Outside the blocks: the patch embedding (16 patches · 8 · 16) and the classifier (8 · 3).
+        Assert.Equal(16 * 8 * 16 + 8 * 3, state.FixedMacs);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public class TokenTests
         var state = new TokenState();
         state.Start(x);
         state.ClassAttention = tensor(new[] { 0.1f, 0.4f, 0.2f, 0.3f }).unsqueeze(0);
-        var reduced = state.Block(prune: 3, merge: 3).Reduce(x);
+        var reduced = state.Block(prune: 3, merge: 3).forward(x);
         Assert.Equal(new[] { 0f, 2f, 4f }, reduced[0, .., 0].data<float>().ToArray());
     }
 
@@ -74,7 +74,7 @@ public class TokenTests
         state.Start(x);
         state.Sizes = tensor(new[] { 1f, 1f, 3f }).reshape(1, 3, 1);
         state.ClassAttention = tensor(new[] { 0.6f, 0.4f }).unsqueeze(0);
-        var merged = state.Block(prune: 3, merge: 2).Reduce(x);
+        var merged = state.Block(prune: 3, merge: 2).forward(x);
         Assert.Equal(new[] { 9f, 9f }, merged[0, 0].data<float>().ToArray());
         Assert.Equal(new[] { (1f * 1 + 3f * 3) / 4, 0f }, merged[0, 1].data<float>().ToArray());
         Assert.Equal(new[] { 1f, 4f }, state.Sizes!.flatten().data<float>().ToArray());
@@ -87,7 +87,7 @@ public class TokenTests
         var state = new TokenState();
         state.Start(x);
         state.ClassAttention = rand(2, 5);
-        var reduced = state.Block(prune: 6, merge: 6).Reduce(x);
+        var reduced = state.Block(prune: 6, merge: 6).forward(x);
         Assert.True(reduced[.., 0].allclose(x[.., 0], 0, 0));
         Assert.True(reduced.sum(1).allclose(x.sum(1), rtol: 1e-6, atol: 1e-6));
         Assert.True(state.Sizes!.allclose(ones(2, 6, 1), 0, 0));

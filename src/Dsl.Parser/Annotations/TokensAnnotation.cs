@@ -7,8 +7,11 @@ namespace Dsl.Parser.Annotations;
 /// DiffRate (@tokens): per-block token pruning and merging in a stack of transformer blocks.
 /// Placed on the repeat of blocks (or the model, reaching its repeats of blocks). Fixed rates
 /// give the tokens kept per block, class token included: <c>prune: [...]</c> after pruning and
-/// <c>merge: [...]</c> after merging. The block's attention is computed on the tokens it
-/// receives; the reduction runs after the attention's residual, before the MLP.
+/// <c>merge: [...]</c> after merging. Learned rates give a target instead, <c>target: 0.5</c>
+/// (of the model's MACs) or <c>target_gmacs: 2.9</c>; blocks in <c>exempt</c> (default [0])
+/// keep every token, and the others learn their counts with candidates <c>granularity</c>
+/// tokens apart. The block's attention is computed on the tokens it receives; the reduction
+/// runs after the attention's residual, before the MLP.
 /// </summary>
 public sealed class TokensAnnotation : AnnotationSchema
 {
@@ -23,6 +26,7 @@ public sealed class TokensAnnotation : AnnotationSchema
         new ParamSpec("target", ArgKind.Float, Min: 0, Max: 1),
         new ParamSpec("target_gmacs", ArgKind.Float, Min: 0),
         ParamSpec.Int("granularity", 4, min: 1),
+        new ParamSpec("exempt", ArgKind.Ints, new ListValue(new Value[] { ScalarValue.Int(0) }), Min: 0),
     };
 
     public override IReadOnlyCollection<string> Families { get; } = new[] { "attention" };
@@ -34,7 +38,6 @@ public sealed class TokensAnnotation : AnnotationSchema
         if (fixedRates && target) return "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both";
         if (!fixedRates && !target) return "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)";
         if (args["target"].Value != null && args["target_gmacs"].Value != null) return "@tokens takes one target: target (a fraction) or target_gmacs";
-        if (target) return "@tokens learned rates (target:) are not available in this version of CModel; give fixed kept counts with prune: [...] and merge: [...]";
         return null;
     }
 }

@@ -371,17 +371,17 @@ internal sealed partial class DeclarationBinder
         if (args == null) return null;
         var count = args.Scalar(RepeatCount.Name)!;
         var inner = scope.Overlay(own);
+        var name = fields.Name(repeat.Alias, "repeat");
         List<TokenPlan>? plans = null;
         if (inner.Find(TokensAnnotation.KindName) is { } tokens && repeat.Body.Any(ContainsAttention))
         {
             plans = TokenPlans(tokens, count.AsLong, input.Shape);
             if (plans == null) return null;
             _file.Used(tokens);
-            _hasTokenState = true;
+            _tokenStack = ($"{fields.PathPrefix}{name}.", tokens);
             // The schedule is this stack's: blocks inside its blocks do not inherit it.
             inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span) });
         }
-        var name = fields.Name(repeat.Alias, "repeat");
         var copies = new List<Construction>();
         var current = input;
         for (var i = 0; i < count.AsLong; i++)

@@ -22,6 +22,21 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         var available = input[1].Value;
+        var args = tokens.Args!;
+        var exempt = new HashSet<long>(args.Ints("exempt", 1).Select(e => e.AsLong));
+        if (exempt.Any(e => e >= copies))
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("exempt"),
+                $"@tokens exempt names block {exempt.First(e => e >= copies)} but the stack has blocks 0 to {copies - 1}");
+            return null;
+        }
+        if (args["target"].Value != null || args["target_gmacs"].Value != null)
+        {
+            var granularity = args.Scalar("granularity")!.AsLong;
+            return Enumerable.Range(0, (int)copies)
+                .Select(i => new TokenPlan(available, available, !exempt.Contains(i), granularity, Costed: true, tokens))
+                .ToList();
+        }
         var lists = new Dictionary<string, IReadOnlyList<long>>();
         foreach (var name in new[] { "prune", "merge" })
         {
@@ -53,20 +68,96 @@ internal sealed partial class DeclarationBinder
             }
             lists[name] = counts;
         }
-        return Enumerable.Range(0, (int)copies).Select(i => new TokenPlan(lists["prune"][i], lists["merge"][i], tokens)).ToList();
+        return Enumerable.Range(0, (int)copies).Select(i => new TokenPlan(lists["prune"][i], lists["merge"][i], false, 0, Costed: false, tokens)).ToList();
     }
 
     /// <summary>After the statement holding the block's attention: keep min(T, prune, merge) tokens.</summary>
     private TensorValue? ReduceTokens(TensorValue value, AssignmentSyntax statement)
     {
         _tokensReduced = true;
+        _costRowsBeforeReduction = _fields.Costs.Count;
         if (value.Shape.Rank != 3)
         {
             _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, statement.Span, $"@tokens reduces tokens [N, T, C] but '{statement.Name.Text}' is {value.Shape}");
             return null;
         }
         var kept = System.Math.Min(value.Shape[1].Value, System.Math.Min(_tokenPlan!.Prune, _tokenPlan.Merge));
+        _tokensAfterReduction = kept;
         Assign(statement.Name.Text, new TokensReduce(value.Code));
         return new TensorValue(value.Shape.With(1, new Dim(kept, ScalarExpr.Int(kept))), value.Code);
+    }
+
+    /// <summary>This block's cost as a function of its tokens, from its layers' costs on the tokens they got.</summary>
+    private TokenCostModel BlockCost(long tokensIn, long tokensAfter)
+    {
+        double perToken = 0, perPair = 0, after = 0;
+        for (var i = 0; i < _fields.Costs.Count; i++)
+        {
+            var row = _fields.Costs[i];
+            if (i >= _costRowsBeforeReduction)
+            {
+                after += row.Macs / (double)tokensAfter;
+            }
+            else if (row.Layer == "attention")
+            {
+                // 4·T·C² for the projections, 2·T²·C for Q·Kᵀ and A·V.
+                var pair = 2.0 * row.Output.Last.Value;
+                perPair += pair;
+                perToken += (row.Macs - pair * tokensIn * tokensIn) / tokensIn;
+            }
+            else
+            {
+                perToken += row.Macs / (double)tokensIn;
+            }
+        }
+        return new TokenCostModel(perToken, perPair, after);
+    }
+
+    /// <summary>The stack's token state: MACs outside it and the learned rates' target, checked against the full cost.</summary>
+    private TokenStateModel? TokenStateFor(IReadOnlyList<Costs.LayerCost> costs)
+    {
+        if (_tokenStack == null) return null;
+        var (prefix, annotation) = _tokenStack.Value;
+        var total = costs.Sum(c => (double)c.Macs);
+        var stack = costs.Where(c => c.Path.StartsWith(prefix, System.StringComparison.Ordinal)).Sum(c => (double)c.Macs);
+        var args = annotation.Args!;
+        double target = 0;
+        if (args.Scalar("target") is { } fraction) target = fraction.Concrete * total;
+        if (args.Scalar("target_gmacs") is { } gmacs) target = gmacs.Concrete * 1e9;
+        if (target > 0 && target >= total)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+                $"@tokens target {target / 1e9:0.######} GMACs must be below the full cost, {total / 1e9:0.######} GMACs");
+            return null;
+        }
+        var fixedMacs = total - stack;
+        if (target > 0 && LeastMacs(fixedMacs) is { } least && target < least)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+                $"@tokens target {target / 1e9:0.######} GMACs is below the least this stack can cost, {least / 1e9:0.######} GMACs (exempt blocks keep every token and each block attends to the tokens it receives)");
+            return null;
+        }
+        return new TokenStateModel(fixedMacs, target);
+    }
+
+    /// <summary>The stack's cost when every learning block keeps as few tokens as its candidates allow.</summary>
+    private double? LeastMacs(double fixedMacs)
+    {
+        var stackName = _tokenStack!.Value.Prefix.Substring(_pathPrefix.Length).TrimEnd('.');
+        if (_fields.Fields.FirstOrDefault(f => f.Name == stackName)?.Construction is not RepeatConstruction repeat) return null;
+        var plans = repeat.Copies.OfType<BlockConstruction>()
+            .Select(b => b.Args.Select(a => a.Value).OfType<TokenBlockCode>().FirstOrDefault())
+            .ToList();
+        if (plans.Count == 0 || plans.Any(p => p?.Cost == null)) return null;
+        double n = plans[0]!.Patches + 1;
+        var macs = fixedMacs;
+        foreach (var plan in plans)
+        {
+            macs += plan!.Cost!.PerToken * n + plan.Cost.PerTokenPair * n * n;
+            var smallest = plan.Learned ? (plan.Patches - 1) % plan.Granularity + 1 + 1 : System.Math.Min(plan.Prune, plan.Merge);
+            n = System.Math.Min(n, smallest);
+            macs += plan.Cost.PerTokenAfter * n;
+        }
+        return macs;
     }
 }

@@ -33,7 +33,9 @@ internal sealed partial class DeclarationBinder
     private FieldCollector _fields = null!;
     private readonly TokenPlan? _tokenPlan;
     private bool _tokensReduced;
-    private bool _hasTokenState;
+    private (string Prefix, BoundAnnotation Annotation)? _tokenStack;
+    private int _costRowsBeforeReduction;
+    private long _tokensAfterReduction;
 
     public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, TokenPlan? tokenPlan = null)
     {
@@ -178,7 +180,20 @@ internal sealed partial class DeclarationBinder
             .Where(p => p.Kind == CtorParameterKind.InputDimension || (p.Kind == CtorParameterKind.Declared && args[p.Name].Explicit))
             .Select(p => new ConstructionArg(p.Name, new ScalarCode(callerTerms[p.Name])))
             .ToList();
-        if (_tokenPlan != null) constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, new TokenBlockCode(_tokenPlan.Prune, _tokenPlan.Merge)));
+        if (_tokenPlan is { } plan)
+        {
+            var tokensIn = callerInput[1].Value;
+            if (plan.Learned)
+            {
+                // The rate logits, one per candidate for pruning and for merging, are trainable parameters.
+                var candidates = (tokensIn - 1 + plan.Granularity - 1) / plan.Granularity;
+                _fields.Costs.Add(new LayerCost(_pathPrefix + TokensAnnotation.KindName, TokensAnnotation.KindName, output.Shape, 0, 2 * candidates,
+                    new AppliedAnnotation[0], new[] { "learned rates" }));
+            }
+            var cost = plan.Costed ? BlockCost(tokensIn, _tokensAfterReduction) : null;
+            constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName,
+                new TokenBlockCode(plan.Prune, plan.Merge, plan.Learned, tokensIn - 1, plan.Granularity, cost)));
+        }
         var callerOutput = new Shape(output.Shape.Dims
             .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
             .ToList());
@@ -196,7 +211,7 @@ internal sealed partial class DeclarationBinder
             .Concat(_ctorParameters)
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
-        return new ClassModel(_decl.Name.Text, isModel, _hasTokenState, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
+        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
             _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 

@@ -2,5 +2,9 @@ using Dsl.Parser.Annotations;
 
 namespace Dsl.Parser.Binding;
 
-/// <summary>One block's share of a @tokens schedule: tokens kept after pruning and after merging, class token included.</summary>
-internal sealed record TokenPlan(long Prune, long Merge, BoundAnnotation Annotation);
+/// <summary>
+/// One block's share of a @tokens schedule: tokens kept after pruning and after merging, class
+/// token included; for learned rates, the counts are the full ones and Learned is set (block 0
+/// and other exempt blocks stay fixed).
+/// </summary>
+internal sealed record TokenPlan(long Prune, long Merge, bool Learned, long Granularity, bool Costed, BoundAnnotation Annotation);

@@ -10,7 +10,7 @@ namespace Dsl.Parser.Semantics;
 public sealed record ClassModel(
     string Name,
     bool IsModel,
-    bool HasTokenState,
+    TokenStateModel? TokenState,
     IReadOnlyList<CtorParameter> Parameters,
     string InputName,
     IReadOnlyList<FieldModel> Fields,
@@ -72,7 +72,18 @@ public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode;
 public sealed record ReferenceCode(string Name) : ArgCode;
 
 /// <summary>One block's fixed token counts, taken from the model's token state.</summary>
-public sealed record TokenBlockCode(long Prune, long Merge) : ArgCode;
+/// <summary>
+/// One block's @tokens schedule: fixed kept counts, or learned ones (over the block's
+/// <paramref name="Patches"/> patch tokens at <paramref name="Granularity"/>). Learned stacks
+/// carry every block's cost so the expected MACs can be computed while training.
+/// </summary>
+public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost) : ArgCode;
+
+/// <summary>A block's MACs for N tokens: PerToken·N + PerTokenPair·N² before the reduction, PerTokenAfter·N after it.</summary>
+public sealed record TokenCostModel(double PerToken, double PerTokenPair, double PerTokenAfter);
+
+/// <summary>The token state a class with a @tokens stack holds: MACs outside the stack, and the learned rates' target (0 for fixed).</summary>
+public sealed record TokenStateModel(double FixedMacs, double TargetMacs);
 
 public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
 

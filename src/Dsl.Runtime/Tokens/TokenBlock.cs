@@ -1,33 +1,69 @@
 using System;
+using System.Linq;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
 
 /// <summary>
-/// One block's token reduction (DiffRate), run after the block's attention residual: tokens
-/// are sorted by class attention (class token first), the first <see cref="Prune"/> are kept,
-/// and the tokens past <see cref="Merge"/> are merged, size-weighted, into their most similar
-/// kept token (cosine similarity; never the class token). Tokens really leave the sequence.
+/// One block's token reduction (DiffRate), run after the block's attention residual. Tokens
+/// are sorted by class attention (class token first); the first kept-after-pruning stay, and
+/// those past kept-after-merging are merged, size-weighted, into their most similar kept token
+/// (cosine similarity; never the class token).
+///
+/// Fixed counts, or any counts in eval mode: tokens really leave the sequence. Learned counts
+/// in training: for pruning and for merging, logits over the candidates [P, P − g, P − 2g, …]
+/// (P patches) give kept = ⌈Σ softmax·c⌉ + 1, the ceiling passed straight through; removed
+/// tokens stay in the sequence but are masked out of the next attention, and the mask
+/// (hard − p.detach() + p, p the probability of keeping each position) carries the gradient.
 /// </summary>
-public sealed class TokenBlock
+public sealed class TokenBlock : nn.Module<Tensor, Tensor>
 {
-    public TokenBlock(TokenState state, long prune, long merge)
+    private readonly Parameter? prune_logits;
+    private readonly Parameter? merge_logits;
+    private readonly float[] _candidates = Array.Empty<float>();
+    private readonly long _prune;
+    private readonly long _merge;
+
+    internal TokenBlock(TokenState state, long prune, long merge, TokenCost? cost) : base(nameof(TokenBlock))
     {
         if (prune < 1 || merge < 1) throw new ArgumentOutOfRangeException(nameof(prune), "a block keeps at least the class token");
         State = state;
-        Prune = prune;
-        Merge = merge;
+        Cost = cost;
+        (_prune, _merge) = (prune, merge);
+        RegisterComponents();
+        state.Register(this);
+    }
+
+    internal TokenBlock(TokenState state, TokenCost cost, long patches, long granularity) : base(nameof(TokenBlock))
+    {
+        if (granularity < 1) throw new ArgumentOutOfRangeException(nameof(granularity), granularity, "granularity is at least 1");
+        State = state;
+        Cost = cost;
+        _candidates = Enumerable.Range(0, (int)((patches + granularity - 1) / granularity)).Select(i => (float)(patches - i * granularity)).ToArray();
+        prune_logits = new Parameter(zeros(_candidates.Length));
+        merge_logits = new Parameter(zeros(_candidates.Length));
+        RegisterComponents();
+        state.Register(this);
     }
 
     public TokenState State { get; }
-    public long Prune { get; }
-    public long Merge { get; }
+    public TokenCost? Cost { get; }
+
+    /// <summary>Whether this block's counts are learned.</summary>
+    public bool Learns => prune_logits is not null;
+
+    /// <summary>Tokens kept after pruning, class token included (learned: the current rounded choice).</summary>
+    public long KeptPrune => Learns ? Hard(prune_logits!) : _prune;
+
+    /// <summary>Tokens kept after merging, class token included.</summary>
+    public long KeptMerge => Learns ? Hard(merge_logits!) : _merge;
 
     /// <summary>Reduces <paramref name="x"/> under <paramref name="block"/>'s schedule; without one, returns it unchanged.</summary>
-    public static Tensor Reduce(TokenBlock? block, Tensor x) => block == null ? x : block.Reduce(x);
+    public static Tensor Reduce(TokenBlock? block, Tensor x) => block == null ? x : block.forward(x);
 
-    public Tensor Reduce(Tensor x)
+    public override Tensor forward(Tensor x)
     {
         var classAttention = State.ClassAttention
             ?? throw new InvalidOperationException("a token reduction runs after its block's attention, which records the class attention");
@@ -38,32 +74,101 @@ public sealed class TokenBlock
         var index = cat(new[] { zeros(batch, 1, dtype: ScalarType.Int64, device: x.device), order }, 1);
         x = x.gather(1, index.unsqueeze(-1).expand(-1, -1, channels));
         sizes = sizes.gather(1, index.unsqueeze(-1));
+        if (State.Mask is { } mask) return Masked(x, sizes, mask.gather(1, index));
 
-        var kept = Math.Min(tokens, Prune);
+        var kept = Math.Min(tokens, KeptPrune);
         x = x.narrow(1, 0, kept);
         sizes = sizes.narrow(1, 0, kept);
-        var merged = Math.Min(kept, Merge);
-        if (merged < kept) (x, sizes) = MergeInto(x, sizes, merged);
+        var merged = Math.Min(kept, KeptMerge);
+        if (merged < kept) (x, sizes) = MergeInto(x, sizes, merged, keepSources: false);
         State.Sizes = sizes;
         return x;
     }
 
-    /// <summary>Bipartite merging: the first <paramref name="kept"/> tokens are destinations, the rest join them.</summary>
-    private static (Tensor X, Tensor Sizes) MergeInto(Tensor x, Tensor sizes, long kept)
+    // Training with learned counts: nothing leaves; removed tokens are masked for what follows.
+    private Tensor Masked(Tensor x, Tensor sizes, Tensor mask)
+    {
+        var active = (long)mask[0].sum().item<float>();
+        var prune = Math.Min(active, KeptPrune);
+        if (prune < active) mask = mask * KeepMask(prune_logits, prune, active, x.shape[1], x.device);
+        var merge = KeptMerge;
+        if (merge < prune)
+        {
+            var (head, headSizes) = MergeInto(x.narrow(1, 0, prune), sizes.narrow(1, 0, prune), merge, keepSources: true);
+            x = cat(new[] { head, x.narrow(1, prune, x.shape[1] - prune) }, 1);
+            sizes = cat(new[] { headSizes, sizes.narrow(1, prune, sizes.shape[1] - prune) }, 1);
+            mask = mask * KeepMask(merge_logits, merge, prune, x.shape[1], x.device);
+        }
+        State.Sizes = sizes;
+        State.Mask = mask;
+        return x;
+    }
+
+    /// <summary>1 before <paramref name="kept"/>, 0 from it up to <paramref name="limit"/>; the gradient flows through each position's keep probability.</summary>
+    private Tensor KeepMask(Parameter? logits, long kept, long limit, long tokens, Device device)
+    {
+        var hard = ones(tokens, device: device);
+        hard[TensorIndex.Slice(kept, limit)] = 0;
+        if (logits is null) return hard.unsqueeze(0);
+        var probability = KeepProbability(logits, tokens, device);
+        return (hard - probability.detach() + probability).unsqueeze(0);
+    }
+
+    /// <summary>p_i: the probability mass of the candidates that keep position i (the class token always).</summary>
+    internal Tensor KeepProbability(Parameter logits, long tokens, Device device)
+    {
+        var candidates = tensor(_candidates, device: device);
+        var positions = arange(tokens, device: device).to_type(ScalarType.Float32).unsqueeze(1);
+        var keeps = positions.lt(candidates.unsqueeze(0) + 1).to_type(ScalarType.Float32);
+        return keeps.matmul(logits.softmax(0));
+    }
+
+    /// <summary>Expected kept counts, ⌈Σ softmax·c⌉ + 1 with a straight-through ceiling; the fixed counts for a fixed block.</summary>
+    public (Tensor Prune, Tensor Merge) ExpectedKept(Device device) => Learns
+        ? (Expected(prune_logits!, device), Expected(merge_logits!, device))
+        : (tensor((double)_prune, device: device), tensor((double)_merge, device: device));
+
+    private Tensor Expected(Parameter logits, Device device)
+    {
+        // In float64, with the ceiling taken a hair below each whole number, so rounding in the
+        // softmax or the sum never turns an exact count into the next one: uniform logits over
+        // [196, 192, ..., 4] expect exactly 100 tokens and keep 101.
+        var expectation = tensor(_candidates.Select(c => (double)c).ToArray(), device: device).matmul(logits.softmax(0).to_type(ScalarType.Float64));
+        var ceiling = (expectation - 1e-6).ceil();
+        return expectation + (ceiling - expectation).detach() + 1;
+    }
+
+    private long Hard(Parameter logits)
+    {
+        using var noGrad = no_grad();
+        using var expected = Expected(logits, logits.device);
+        return (long)expected.item<double>();
+    }
+
+    /// <summary>
+    /// Bipartite merging: the first <paramref name="kept"/> tokens are destinations, the rest
+    /// join them size-weighted. With <paramref name="keepSources"/> the sources stay after the
+    /// destinations (to be masked); otherwise they are gone.
+    /// </summary>
+    private static (Tensor X, Tensor Sizes) MergeInto(Tensor x, Tensor sizes, long kept, bool keepSources)
     {
         var channels = x.shape[2];
+        var sources = x.shape[1] - kept;
         Tensor target;
         using (no_grad())
         {
             var metric = x / x.norm(-1, keepdim: true);
-            var similarity = metric.narrow(1, kept, x.shape[1] - kept).matmul(metric.narrow(1, 0, kept).transpose(1, 2));
+            var similarity = metric.narrow(1, kept, sources).matmul(metric.narrow(1, 0, kept).transpose(1, 2));
             similarity[TensorIndex.Ellipsis, 0] = double.NegativeInfinity;
             target = similarity.argmax(-1);
         }
-        var sourceSizes = sizes.narrow(1, kept, x.shape[1] - kept);
+        var sourceSizes = sizes.narrow(1, kept, sources);
         var weighted = (x.narrow(1, 0, kept) * sizes.narrow(1, 0, kept))
-            .scatter_add(1, target.unsqueeze(-1).expand(-1, -1, channels), x.narrow(1, kept, x.shape[1] - kept) * sourceSizes);
+            .scatter_add(1, target.unsqueeze(-1).expand(-1, -1, channels), x.narrow(1, kept, sources) * sourceSizes);
         var total = sizes.narrow(1, 0, kept).scatter_add(1, target.unsqueeze(-1), sourceSizes);
-        return (weighted / total, total);
+        var merged = weighted / total;
+        return keepSources
+            ? (cat(new[] { merged, x.narrow(1, kept, sources) }, 1), cat(new[] { total, sourceSizes }, 1))
+            : (merged, total);
     }
 }

@@ -1,27 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
 
 /// <summary>
 /// What the blocks of one @tokens stack share during a forward pass (DiffRate): how many
-/// original patches each token stands for, and the class attention of the latest attention.
+/// original patches each token stands for, the class attention of the latest attention, and
+/// while rates are learned, the soft keep mask and the kept counts each block chose.
 /// </summary>
 public sealed class TokenState
 {
+    private readonly List<TokenBlock> _blocks = new();
+
+    /// <param name="fixedMacs">MACs outside the stack's blocks (patch embedding, classifier, ...), for the expected cost.</param>
+    /// <param name="targetMacs">The MACs the learned rates aim at; 0 for fixed rates.</param>
+    public TokenState(double fixedMacs = 0, double targetMacs = 0)
+    {
+        FixedMacs = fixedMacs;
+        TargetMacs = targetMacs;
+    }
+
+    public double FixedMacs { get; }
+    public double TargetMacs { get; }
+
     /// <summary>Tokens' sizes [B, T, 1]: 1 for a patch, the sum of the sizes merged into it after merging.</summary>
     public Tensor? Sizes { get; internal set; }
 
     /// <summary>Attention from the class token to every patch token, averaged over heads: [B, T - 1].</summary>
     public Tensor? ClassAttention { get; internal set; }
 
+    /// <summary>While learning rates: 1 for tokens still in play, 0 (with a gradient) for removed ones: [B, T].</summary>
+    public Tensor? Mask { get; internal set; }
+
+    /// <summary>Tokens entering the stack, class token included.</summary>
+    public long Tokens { get; private set; }
+
+    public IReadOnlyList<TokenBlock> Blocks => _blocks;
+
+    internal void Register(TokenBlock block) => _blocks.Add(block);
+
     /// <summary>Starts a forward pass through the stack: every token is one patch.</summary>
     public Tensor Start(Tensor x)
     {
+        Tokens = x.shape[1];
         Sizes = ones(x.shape[0], x.shape[1], 1, dtype: x.dtype, device: x.device);
         ClassAttention = null;
+        Mask = _blocks.Any(b => b.Learns) && _blocks[0].training ? ones(x.shape[0], x.shape[1], dtype: x.dtype, device: x.device) : null;
         return x;
     }
 
-    /// <summary>One block's schedule: tokens kept after pruning and after merging, class token included.</summary>
-    public TokenBlock Block(long prune, long merge) => new(this, prune, merge);
+    /// <summary>One block's fixed schedule: tokens kept after pruning and after merging, class token included.</summary>
+    public TokenBlock Block(long prune, long merge, TokenCost? cost = null) => new(this, prune, merge, cost);
+
+    /// <summary>One block whose kept counts are learned, with the per-token costs of its layers.</summary>
+    public TokenBlock Learned(long patches, long granularity, TokenCost cost) => new(this, cost, patches, granularity);
+
+    /// <summary>
+    /// Expected MACs per image under the current (soft) kept counts, differentiable in the rate
+    /// logits: per block, the layers before the reduction on N tokens, then N ← min(N, prune,
+    /// merge), then the layers after it.
+    /// </summary>
+    public Tensor ExpectedMacs()
+    {
+        var device = _blocks.SelectMany(b => b.parameters()).Select(p => p.device).FirstOrDefault() ?? CPU;
+        var n = tensor((double)Tokens, device: device);
+        var total = tensor(FixedMacs, device: device);
+        foreach (var block in _blocks)
+        {
+            var cost = block.Cost ?? throw new InvalidOperationException("expected MACs need every block's TokenCost (a learned @tokens stack has them)");
+            total = total + cost.PerToken * n + cost.PerTokenPair * n * n;
+            var (prune, merge) = block.ExpectedKept(device);
+            n = minimum(n, minimum(prune, merge));
+            total = total + cost.PerTokenAfter * n;
+        }
+        return total;
+    }
+
+    /// <summary>The kept counts now chosen, as the fixed schedule to paste into the .cmodel file.</summary>
+    public string Schedule()
+    {
+        var prune = _blocks.Select(b => b.KeptPrune.ToString(CultureInfo.InvariantCulture));
+        var merge = _blocks.Select(b => b.KeptMerge.ToString(CultureInfo.InvariantCulture));
+        return $"@tokens(prune: [{string.Join(", ", prune)}], merge: [{string.Join(", ", merge)}])";
+    }
 }
+
+/// <summary>A block's MACs as a function of its tokens N: before the reduction PerToken·N + PerTokenPair·N², after it PerTokenAfter·N.</summary>
+public sealed record TokenCost(double PerToken, double PerTokenPair, double PerTokenAfter);

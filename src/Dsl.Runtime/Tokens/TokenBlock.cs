@@ -23,8 +23,9 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
     private readonly Parameter? prune_logits;
     private readonly Parameter? merge_logits;
     private readonly float[] _candidates = Array.Empty<float>();
-    private readonly long _prune;
-    private readonly long _merge;
+    private long _prune;
+    private long _merge;
+    private bool _fixedOverLearned;
 
     internal TokenBlock(TokenState state, long prune, long merge, TokenCost? cost) : base(nameof(TokenBlock))
     {
@@ -51,14 +52,22 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
     public TokenState State { get; }
     public TokenCost? Cost { get; }
 
-    /// <summary>Whether this block's counts are learned.</summary>
-    public bool Learns => prune_logits is not null;
+    /// <summary>Whether this block's counts are learned (and not overridden by <see cref="Fix"/>).</summary>
+    public bool Learns => prune_logits is not null && !_fixedOverLearned;
 
     /// <summary>Tokens kept after pruning, class token included (learned: the current rounded choice).</summary>
     public long KeptPrune => Learns ? Hard(prune_logits!) : _prune;
 
     /// <summary>Tokens kept after merging, class token included.</summary>
     public long KeptMerge => Learns ? Hard(merge_logits!) : _merge;
+
+    /// <summary>Uses these counts from now on, learned or not: to deploy a schedule, or to compare another one.</summary>
+    public void Fix(long prune, long merge)
+    {
+        if (prune < 1 || merge < 1) throw new ArgumentOutOfRangeException(nameof(prune), "a block keeps at least the class token");
+        (_prune, _merge) = (prune, merge);
+        _fixedOverLearned = prune_logits is not null;
+    }
 
     /// <summary>Reduces <paramref name="x"/> under <paramref name="block"/>'s schedule; without one, returns it unchanged.</summary>
     public static Tensor Reduce(TokenBlock? block, Tensor x) => block == null ? x : block.forward(x);
@@ -90,14 +99,14 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
     {
         var active = (long)mask[0].sum().item<float>();
         var prune = Math.Min(active, KeptPrune);
-        if (prune < active) mask = mask * KeepMask(prune_logits, prune, active, x.shape[1], x.device);
+        if (prune < active) mask = mask * KeepMask(Learns ? prune_logits : null, prune, active, x.shape[1], x.device);
         var merge = KeptMerge;
         if (merge < prune)
         {
             var (head, headSizes) = MergeInto(x.narrow(1, 0, prune), sizes.narrow(1, 0, prune), merge, keepSources: true);
             x = cat(new[] { head, x.narrow(1, prune, x.shape[1] - prune) }, 1);
             sizes = cat(new[] { headSizes, sizes.narrow(1, prune, sizes.shape[1] - prune) }, 1);
-            mask = mask * KeepMask(merge_logits, merge, prune, x.shape[1], x.device);
+            mask = mask * KeepMask(Learns ? merge_logits : null, merge, prune, x.shape[1], x.device);
         }
         State.Sizes = sizes;
         State.Mask = mask;

@@ -79,6 +79,14 @@ public sealed class TokenState
         return total;
     }
 
+    /// <summary>Fixes every block's counts (see <see cref="TokenBlock.Fix"/>).</summary>
+    public void Fix(IReadOnlyList<long> prune, IReadOnlyList<long> merge)
+    {
+        if (prune.Count != _blocks.Count || merge.Count != _blocks.Count)
+            throw new ArgumentException($"a schedule needs one count per block ({_blocks.Count})");
+        for (var i = 0; i < _blocks.Count; i++) _blocks[i].Fix(prune[i], merge[i]);
+    }
+
     /// <summary>The kept counts now chosen, as the fixed schedule to paste into the .cmodel file.</summary>
     public string Schedule()
     {

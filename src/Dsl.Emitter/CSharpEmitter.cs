@@ -113,23 +113,9 @@ public static class CSharpEmitter
     private static IEnumerable<CtorParameter> ForwardParameters(ClassModel model)
     {
         var used = new HashSet<string>();
-        foreach (var s in model.Forward) Symbols(s.Value, used);
-        Symbols(model.Output, used);
+        foreach (var s in model.Forward) s.Value.CollectSymbols(used);
+        model.Output.CollectSymbols(used);
         return model.Parameters.Where(p => used.Contains(p.Name));
-    }
-
-    private static void Symbols(TensorExpr e, ISet<string> into)
-    {
-        switch (e)
-        {
-            case TensorScale s: s.Scalar.CollectSymbols(into); Symbols(s.Tensor, into); break;
-            case TensorBinary b: Symbols(b.Left, into); Symbols(b.Right, into); break;
-            case TensorNegate n: Symbols(n.Operand, into); break;
-            case ApplyField f: Symbols(f.Input, into); break;
-            case TensorConcat c: foreach (var i in c.Items) Symbols(i, into); break;
-            case TokensStart t: Symbols(t.Input, into); break;
-            case TokensReduce t: into.Add("tokens"); Symbols(t.Input, into); break;
-        }
     }
 
     private static string FieldType(Construction c) => c switch

@@ -463,18 +463,4 @@ internal sealed partial class DeclarationBinder
             case ReferenceCode r: into.Add(r.Name); break;
         }
     }
-
-    private static void CollectSymbols(TensorExpr e, ISet<string> into)
-    {
-        switch (e)
-        {
-            case TensorScale s: s.Scalar.CollectSymbols(into); CollectSymbols(s.Tensor, into); break;
-            case TensorBinary b: CollectSymbols(b.Left, into); CollectSymbols(b.Right, into); break;
-            case TensorNegate n: CollectSymbols(n.Operand, into); break;
-            case ApplyField f: CollectSymbols(f.Input, into); break;
-            case TensorConcat c: foreach (var i in c.Items) CollectSymbols(i, into); break;
-            case TokensStart t: CollectSymbols(t.Input, into); break;
-            case TokensReduce t: CollectSymbols(t.Input, into); break;
-        }
-    }
 }

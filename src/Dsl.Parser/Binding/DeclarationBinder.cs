@@ -204,8 +204,8 @@ internal sealed partial class DeclarationBinder
     {
         var used = new HashSet<string>();
         foreach (var f in _fields.Fields) CollectSymbols(f.Construction, used);
-        foreach (var s in _forward) CollectSymbols(s.Value, used);
-        CollectSymbols(output.Code, used);
+        foreach (var s in _forward) s.Value.CollectSymbols(used);
+        output.Code.CollectSymbols(used);
         var parameters = _inputSymbols.Where(used.Contains)
             .Select(s => new CtorParameter(s, ScalarType.Int, null, CtorParameterKind.InputDimension))
             .Concat(_ctorParameters)

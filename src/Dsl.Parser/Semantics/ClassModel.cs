@@ -87,7 +87,23 @@ public sealed record TokenStateModel(double FixedMacs, double TargetMacs);
 
 public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
 
-public abstract record TensorExpr;
+public abstract record TensorExpr
+{
+    /// <summary>The constructor parameters this expression reads (a scale, a block's token schedule).</summary>
+    public void CollectSymbols(ISet<string> into)
+    {
+        switch (this)
+        {
+            case TensorScale s: s.Scalar.CollectSymbols(into); s.Tensor.CollectSymbols(into); break;
+            case TensorBinary b: b.Left.CollectSymbols(into); b.Right.CollectSymbols(into); break;
+            case TensorNegate n: n.Operand.CollectSymbols(into); break;
+            case ApplyField f: f.Input.CollectSymbols(into); break;
+            case TensorConcat c: foreach (var i in c.Items) i.CollectSymbols(into); break;
+            case TokensStart t: t.Input.CollectSymbols(into); break;
+            case TokensReduce t: into.Add("tokens"); t.Input.CollectSymbols(into); break;
+        }
+    }
+}
 
 public sealed record VariableRef(string Name) : TensorExpr;
 

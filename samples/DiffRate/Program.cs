@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 // weights are kept in diffrate-work/ so a rerun skips the finished stages.
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var epochs = int.Parse(Option("--epochs") ?? "12", CultureInfo.InvariantCulture);
+var epochs = int.Parse(Option("--epochs") ?? "6", CultureInfo.InvariantCulture);
 var searchEpochs = int.Parse(Option("--search-epochs") ?? "2", CultureInfo.InvariantCulture);
 var work = Directory.CreateDirectory("diffrate-work").FullName;
 
@@ -62,7 +62,7 @@ var rateLoss = new TokenRateLoss(search.Tokens, log: Console.Out);
 var searchTrainer = new Trainer(new TrainerOptions
 {
     Epochs = searchEpochs,
-    Optimizer = new OptimizerSpec.AdamW(Lr: 0.01, Decay: 0),
+    Optimizer = new OptimizerSpec.AdamW(Lr: 0.05, Decay: 0),
     Schedule = new LearningRateSchedule.Cosine(FinalFactor: 0.1),
     Seed = 1,
 });

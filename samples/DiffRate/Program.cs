@@ -71,16 +71,16 @@ searchTrainer.Fit(search, new BatchLoader(train, 128, shuffle: true, seed: 1), t
 var learned = (Prune: search.Tokens.Blocks.Select(b => b.KeptPrune).ToArray(), Merge: search.Tokens.Blocks.Select(b => b.KeptMerge).ToArray());
 Console.WriteLine($"learned schedule, to paste into FashionViT.cmodel: {search.Tokens.Schedule()}");
 
-// 3. Uniform rates at the same MACs: r tokens merged in every block, r the largest that keeps
-// the cost at or above the learned schedule's.
+// 3. Uniform rates around the same MACs: r tokens merged in every block, for the two values of
+// r whose costs bracket the learned schedule's.
 double MacsOf(long[] prune, long[] merge)
 {
     search.Tokens.Fix(prune, merge);
     search.eval();
     using var noGrad = no_grad();
-    using var _ = search.forward(zeros(1, 1, 28, 28));
-    using var macs = search.Tokens.ExpectedMacs();
-    return macs.item<double>();
+    using var scope = NewDisposeScope();
+    search.forward(zeros(1, 1, 28, 28));
+    return search.Tokens.ExpectedMacs().item<double>();
 }
 var learnedMacs = MacsOf(learned.Prune, learned.Merge);
 var tokens = 50L;
@@ -88,28 +88,62 @@ var blocks = learned.Prune.Length;
 (long[] Prune, long[] Merge) Uniform(int r) =>
     (Enumerable.Repeat(tokens, blocks).ToArray(), Enumerable.Range(1, blocks).Select(i => Math.Max(1, tokens - (long)i * r)).ToArray());
 var r = Enumerable.Range(0, (int)tokens).Last(k => MacsOf(Uniform(k).Prune, Uniform(k).Merge) >= learnedMacs);
-var uniform = Uniform(r);
-var uniformMacs = MacsOf(uniform.Prune, uniform.Merge);
 
-// 4. Accuracy and CPU inference speed (batch 64), without fine-tuning.
+// 4. Accuracy and CPU inference speed (batch 64), without fine-tuning. Speeds are timed in
+// interleaved rounds (every schedule once per round, 7 rounds, the median kept), so a passing
+// slowdown of the machine does not favour one of them.
 double Accuracy(nn.Module<Tensor, Tensor> model) => Trainer.Evaluate(model, testLoader, CPU).Top1;
-double ImagesPerSecond(nn.Module<Tensor, Tensor> model)
+var schedules = new List<(string Name, nn.Module<Tensor, Tensor> Model, long[]? Prune, long[]? Merge)>
 {
-    model.eval();
-    using var noGrad = no_grad();
-    using var batch = test.Images.narrow(0, 0, 64).clone();
-    for (var i = 0; i < 5; i++) model.forward(batch).Dispose();
-    var clock = Stopwatch.StartNew();
-    const int runs = 40;
-    for (var i = 0; i < runs; i++) model.forward(batch).Dispose();
-    return runs * 64 / clock.Elapsed.TotalSeconds;
+    ("full", full, null, null),
+    ("learned (DiffRate)", search, learned.Prune, learned.Merge),
+};
+foreach (var k in new[] { r, r + 1 })
+{
+    var uniform = Uniform(k);
+    schedules.Add(($"uniform (merge {k}/block)", search, uniform.Prune, uniform.Merge));
+}
+void Use(int i)
+{
+    var (_, _, prune, merge) = schedules[i];
+    if (prune != null) search.Tokens.Fix(prune, merge!);
 }
 var rows = new List<(string Name, double Top1, double Macs, double Speed, string Schedule)>();
-rows.Add(("full", Accuracy(full), FashionViT.Macs, ImagesPerSecond(full), "all 50 tokens"));
-search.Tokens.Fix(learned.Prune, learned.Merge);
-rows.Add(("learned (DiffRate)", Accuracy(search), learnedMacs, ImagesPerSecond(search), search.Tokens.Schedule()));
-search.Tokens.Fix(uniform.Prune, uniform.Merge);
-rows.Add(($"uniform (merge {r}/block)", Accuracy(search), uniformMacs, ImagesPerSecond(search), search.Tokens.Schedule()));
+for (var i = 0; i < schedules.Count; i++)
+{
+    Use(i);
+    var macs = schedules[i].Prune == null ? FashionViT.Macs : MacsOf(schedules[i].Prune!, schedules[i].Merge!);
+    rows.Add((schedules[i].Name, Accuracy(schedules[i].Model), macs, 0, schedules[i].Prune == null ? "all 50 tokens" : search.Tokens.Schedule()));
+}
+var speeds = schedules.Select(_ => new List<double>()).ToList();
+using (var batch = test.Images.narrow(0, 0, 64).clone())
+using (no_grad())
+{
+    full.eval();
+    search.eval();
+    for (var round = 0; round < 8; round++)
+    {
+        for (var i = 0; i < schedules.Count; i++)
+        {
+            Use(i);
+            var model = schedules[i].Model;
+            // Every forward's intermediate tensors are freed with its scope, not left to the GC.
+            for (var w = 0; w < 3; w++)
+            {
+                using var scope = NewDisposeScope();
+                model.forward(batch);
+            }
+            var clock = Stopwatch.StartNew();
+            for (var n = 0; n < 10; n++)
+            {
+                using var scope = NewDisposeScope();
+                model.forward(batch);
+            }
+            if (round > 0) speeds[i].Add(10 * 64 / clock.Elapsed.TotalSeconds);
+        }
+    }
+}
+for (var i = 0; i < rows.Count; i++) rows[i] = rows[i] with { Speed = speeds[i].OrderBy(v => v).ElementAt(speeds[i].Count / 2) };
 
 Console.WriteLine();
 Console.WriteLine($"{"model",-24} {"top-1",8} {"MMACs",8} {"of full",8} {"images/s",9} {"speedup",8} {"speedup / MACs ratio",21}");

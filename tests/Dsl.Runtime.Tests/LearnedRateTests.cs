@@ -57,6 +57,17 @@ public class LearnedRateTests
     }
 
     [Fact]
+    public void The_exported_schedule_is_the_effective_one_and_never_increases()
+    {
+        using var model = new TinyViTLearned();
+        model.eval();
+        model.Tokens.Fix(new long[] { 17, 9 }, new long[] { 17, 12 });
+        using (no_grad()) model.forward(rand(1, 1, 28, 28)).Dispose();
+        // Block 1 prunes to 9, so merging "to 12" keeps those 9.
+        Assert.Equal("@tokens(prune: [17, 9], merge: [17, 9])", model.Tokens.Schedule());
+    }
+
+    [Fact]
     public void The_cost_term_alone_lowers_the_kept_counts_while_cost_is_above_target()
     {
         manual_seed(0);

@@ -87,12 +87,22 @@ public sealed class TokenState
         for (var i = 0; i < _blocks.Count; i++) _blocks[i].Fix(prune[i], merge[i]);
     }
 
-    /// <summary>The kept counts now chosen, as the fixed schedule to paste into the .cmodel file.</summary>
+    /// <summary>
+    /// The kept counts now in effect, as the fixed schedule to paste into the .cmodel file: a
+    /// block keeps at most the tokens it receives, so the lists never increase.
+    /// </summary>
     public string Schedule()
     {
-        var prune = _blocks.Select(b => b.KeptPrune.ToString(CultureInfo.InvariantCulture));
-        var merge = _blocks.Select(b => b.KeptMerge.ToString(CultureInfo.InvariantCulture));
-        return $"@tokens(prune: [{string.Join(", ", prune)}], merge: [{string.Join(", ", merge)}])";
+        var (prune, merge) = (new List<long>(), new List<long>());
+        var tokens = Tokens > 0 ? Tokens : long.MaxValue;
+        foreach (var block in _blocks)
+        {
+            prune.Add(Math.Min(tokens, block.KeptPrune));
+            merge.Add(Math.Min(prune[^1], block.KeptMerge));
+            tokens = merge[^1];
+        }
+        string List(IEnumerable<long> counts) => string.Join(", ", counts.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+        return $"@tokens(prune: [{List(prune)}], merge: [{List(merge)}])";
     }
 }
 

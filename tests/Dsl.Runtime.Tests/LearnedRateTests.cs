@@ -45,7 +45,7 @@ public class LearnedRateTests
             merge.fill_(-1e4);
             merge[0] = 1e4;
         }
-        Assert.Equal("@tokens(prune: [17, 9], merge: [17, 17])", model.Tokens.Schedule());
+        Assert.Equal("@tokens(prune: [17, 9], merge: [17, 9])", model.Tokens.Schedule());
         var x = rand(3, 1, 28, 28);
         using var noGrad = no_grad();
         model.train();

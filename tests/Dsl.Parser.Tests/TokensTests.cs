@@ -21,8 +21,16 @@ public class TokensTests
         }
         """;
 
-    private static string Fixture(string name) =>
-        Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", name);
+    /// <summary>A published figure from shared/fixtures, which sits beside the repository (as in CI).</summary>
+    private static string Fixture(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "shared", "fixtures", name);
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException($"shared/fixtures/{name} not found beside the repository or above {AppContext.BaseDirectory}");
+    }
 
     [Fact]
     public void DeiT_small_with_the_published_rates_costs_2_905_GMACs()

@@ -81,15 +81,14 @@ public class TokenTests
     }
 
     [Fact]
-    public void Keeping_every_token_only_reorders_them()
+    public void A_block_that_keeps_every_token_leaves_them_as_they_are()
     {
         var x = randn(2, 6, 4);
         var state = new TokenState();
         state.Start(x);
         state.ClassAttention = rand(2, 5);
         var reduced = state.Block(prune: 6, merge: 6).forward(x);
-        Assert.True(reduced[.., 0].allclose(x[.., 0], 0, 0));
-        Assert.True(reduced.sum(1).allclose(x.sum(1), rtol: 1e-6, atol: 1e-6));
+        Assert.True(reduced.allclose(x, 0, 0));
         Assert.True(state.Sizes!.allclose(ones(2, 6, 1), 0, 0));
     }
 }

@@ -78,6 +78,9 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
             ?? throw new InvalidOperationException("a token reduction runs after its block's attention, which records the class attention");
         var sizes = State.Sizes ?? throw new InvalidOperationException("the token stack was not started (TokenState.Start)");
         var (batch, tokens, channels) = (x.shape[0], x.shape[1], x.shape[2]);
+        // A block that removes nothing leaves the tokens as they are: sorting would only
+        // reorder them, which attention does not see.
+        if (State.Mask is null && tokens <= KeptPrune && tokens <= KeptMerge) return x;
 
         var order = classAttention.argsort(dim: 1, descending: true) + 1;
         var index = cat(new[] { zeros(batch, 1, dtype: ScalarType.Int64, device: x.device), order }, 1);

@@ -62,7 +62,7 @@ internal sealed class FileBinder
             var result = binder.BindModel();
             if (result != null) models.Add(result.Value);
         }
-        if (_models.Count == 0 && _blocks.Count > 0 || _models.Count == 0 && !Diagnostics.HasErrors)
+        if (_models.Count == 0 && (_blocks.Count > 0 || !Diagnostics.HasErrors))
         {
             Diagnostics.Report(DiagnosticDescriptors.NoModel, new Text.TextSpan(0, 0));
         }

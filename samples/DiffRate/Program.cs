@@ -22,6 +22,8 @@ string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDef
 var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
 var epochs = int.Parse(Option("--epochs") ?? "6", CultureInfo.InvariantCulture);
 var searchEpochs = int.Parse(Option("--search-epochs") ?? "2", CultureInfo.InvariantCulture);
+var searchLr = double.Parse(Option("--search-lr") ?? "0.05", CultureInfo.InvariantCulture);
+var warmupEpochs = int.Parse(Option("--warmup-epochs") ?? "0", CultureInfo.InvariantCulture);
 var work = Directory.CreateDirectory("diffrate-work").FullName;
 
 var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
@@ -58,11 +60,11 @@ var report = PyTorchWeights.Load(search, weights, strict: false);
 Console.WriteLine($"search model: {report.Loaded.Count} tensors from the trained ViT; new: {string.Join(", ", report.Missing)}");
 foreach (var (name, p) in search.named_parameters())
     if (!name.EndsWith("_logits", StringComparison.Ordinal)) p.requires_grad_(false);
-var rateLoss = new TokenRateLoss(search.Tokens, log: Console.Out);
+var rateLoss = new TokenRateLoss(search.Tokens, log: Console.Out, warmupEpochs: warmupEpochs);
 var searchTrainer = new Trainer(new TrainerOptions
 {
     Epochs = searchEpochs,
-    Optimizer = new OptimizerSpec.AdamW(Lr: 0.05, Decay: 0),
+    Optimizer = new OptimizerSpec.AdamW(Lr: searchLr, Decay: 0),
     Schedule = new LearningRateSchedule.Cosine(FinalFactor: 0.1),
     Seed = 1,
 });

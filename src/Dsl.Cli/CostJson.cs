@@ -32,6 +32,8 @@ public static class CostJson
         WriteShape(json, "output", report.Output);
         json.WriteNumber("macs", report.Macs);
         json.WriteNumber("params", report.Params);
+        json.WriteNumber("bops", report.Bops);
+        json.WriteNumber("ops", report.Ops);
         json.WriteStartArray("layers");
         foreach (var layer in report.Layers)
         {
@@ -41,6 +43,8 @@ public static class CostJson
             WriteShape(json, "output", layer.Output);
             json.WriteNumber("macs", layer.Macs);
             json.WriteNumber("params", layer.Params);
+            if (layer.Bits != null) json.WriteString("bits", layer.Bits);
+            json.WriteNumber("bops", layer.Bops);
             json.WriteStartObject("annotations");
             foreach (var a in layer.Annotations)
             {

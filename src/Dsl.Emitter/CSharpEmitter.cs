@@ -42,8 +42,9 @@ public static class CSharpEmitter
         }
         var kind = model.IsModel ? "model" : "block";
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
-        w.Open($"public sealed partial class {model.Name} : nn.Module<Tensor, Tensor>");
+        w.Open($"public sealed partial class {model.Name} : nn.Module<Tensor, Tensor>{(model.Distillation != null ? ", IDistilled" : "")}");
         if (cost != null) WriteCosts(w, cost);
+        if (model.Distillation is { } distillation) WriteDistillation(w, distillation);
         if (model.TokenState is { } state)
         {
             w.Line("/// <summary>What the blocks of the @tokens stack share: token sizes, class attention, learned rates.</summary>");
@@ -73,11 +74,31 @@ public static class CSharpEmitter
         w.Line("/// <summary>Trainable parameters, for the default constructor arguments.</summary>");
         w.Line($"public const long ParameterCount = {cost.Params.ToString(CultureInfo.InvariantCulture)};");
         w.Line();
+        if (cost.Bops > 0)
+        {
+            w.Line("/// <summary>Bit operations of the low bit-width layers (b_w·b_a per multiply-accumulate), per sample.</summary>");
+            w.Line($"public const long Bops = {cost.Bops.ToString(CultureInfo.InvariantCulture)};");
+            w.Line();
+            w.Line("/// <summary>Operations per sample as binary-network papers count them: BOPs/64 plus the full-precision MACs.</summary>");
+            w.Line($"public const double Operations = {Number(cost.Ops)};");
+            w.Line();
+        }
         w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");
         w.Line($"public static System.ReadOnlySpan<long> InputShape => new long[] {{ {ShapeLiteral(cost.Input)} }};");
         w.Line();
         w.Line("/// <summary>The output shape for the default constructor arguments; -1 stands for the batch.</summary>");
         w.Line($"public static System.ReadOnlySpan<long> OutputShape => new long[] {{ {ShapeLiteral(cost.Output)} }};");
+        w.Line();
+    }
+
+    private static void WriteDistillation(CodeWriter w, DistillationModel d)
+    {
+        w.Line("/// <summary>@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.</summary>");
+        w.Line($"private readonly DistillationState distillation = new(teacher: typeof({d.Teacher}), soft: {Number(d.Soft)}, temperature: {Number(d.Temperature)}, " +
+            $"hard: {Number(d.Hard)}, ranking: {Number(d.Ranking)}, pairs: {d.Pairs.ToString(CultureInfo.InvariantCulture)});");
+        w.Line();
+        w.Line("/// <summary>What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.</summary>");
+        w.Line("public DistillationState Distillation => distillation;");
         w.Line();
     }
 
@@ -122,6 +143,7 @@ public static class CSharpEmitter
     {
         LayerConstruction { Style: FieldStyle.Parameter } => "Parameter",
         LayerConstruction => "nn.Module<Tensor, Tensor>",
+        CompressedConstruction k => FieldType(k.Layer),
         BlockConstruction b => b.Block,
         _ => "Sequential",
     };
@@ -130,6 +152,7 @@ public static class CSharpEmitter
     {
         LayerConstruction l => $"Layers.{CSharpNames.Pascal(l.Layer)}({Arguments(l.Args)})",
         BlockConstruction b => $"new {b.Block}({Arguments(b.Args)})",
+        CompressedConstruction k => $"Layers.{CSharpNames.Pascal(k.Layer.Layer)}({Arguments(k.Layer.Args.Concat(new[] { new ConstructionArg("compression", new CallCode(k.Function, k.Args)) }).ToList())})",
         SequenceConstruction s => "Layers.Sequence(" + string.Join(", ", s.Children.Select(ch => $"(\"{ch.Name}\", {Construct(ch.Construction)})")) + ")",
         RepeatConstruction r => Repeat(r),
         _ => throw new System.InvalidOperationException("unknown construction"),
@@ -157,7 +180,9 @@ public static class CSharpEmitter
         WordCode w => $"\"{w.Word}\"",
         ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(i => i.ToCSharp())) + " }",
         ReferenceCode r => Name(r.Name),
-        TokenBlockCode { Learned: true } t => $"tokens.Learned(patches: {t.Patches.ToString(CultureInfo.InvariantCulture)}, granularity: {t.Granularity.ToString(CultureInfo.InvariantCulture)}, cost: {Cost(t.Cost!)})",
+        NullCode => "null",
+        CallCode c => $"{c.Function}({Arguments(c.Args)})",
+        TokenBlockCode { Learned: true } t => $"tokens.Learned(patches: {t.Patches.ToString(CultureInfo.InvariantCulture)}, granularity: {t.Granularity.ToString(CultureInfo.InvariantCulture)}, cost: {Cost(t.Cost!)}{(t.Reduce == "both" ? "" : $", reduce: \"{t.Reduce}\"")})",
         TokenBlockCode t => $"tokens.Block(prune: {t.Prune.ToString(CultureInfo.InvariantCulture)}, merge: {t.Merge.ToString(CultureInfo.InvariantCulture)}{(t.Cost == null ? "" : ", cost: " + Cost(t.Cost))})",
         _ => throw new System.InvalidOperationException("unknown argument"),
     };
@@ -174,6 +199,7 @@ public static class CSharpEmitter
         TensorConcat c => "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => Expression(i, false))) + ")",
         TokensStart t => $"tokens.Start({Expression(t.Input, false)})",
         TokensReduce t => $"TokenBlock.Reduce(tokens, {Expression(t.Input, false)})",
+        DistilledHeads d => $"distillation.Heads({Name(d.Head)}, {Name(d.DistillationHead)}, {Expression(d.Input, false)}, training)",
         _ => throw new System.InvalidOperationException("unknown tensor expression"),
     };
 

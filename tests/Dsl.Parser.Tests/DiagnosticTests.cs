@@ -24,7 +24,7 @@ public class DiagnosticTests
         { "CM0014", "model M {\n    y = 1\n}", 1, 7, "model 'M' declares no input; add one such as `input x: [N, 3, 32, 32]`" },
         { "CM0015", "model M {\n    input x: [N, 4]\n}", 1, 7, "model 'M' has no output; end its body with `output <expression>`" },
         { "CM0016", Model("4", "linear(3) @quantise(bits: 4)"), 3, 28, "unknown annotation '@quantise'" },
-        { "CM0017", Model("4", "linear(3) @quant(bits: 4)"), 3, 28, "annotation '@quant' (LSQ low-bit quantization) is not available in this version of CModel" },
+        { "CM0017", Model("4", "linear(3) @sparse(n: 2)"), 3, 28, "annotation '@sparse' (Bi-Mask N:M sparsity) is not available in this version of CModel" },
         { "CM0019", "block B(c: int) {\n    input x: [N, C]\n    output x -> B(c)\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B(4)\n}", 3, 17, "block 'B' uses itself (B -> B)" },
         { "CM0020", "model M {\n    input x: [3, 4]\n    output x\n}", 2, 15, "the first dimension of an input is the batch: write a name such as N" },
         { "CM0021", "model M(c: int) {\n    input x: [N, 4]\n    output x -> linear(c)\n}", 1, 9, "model parameter 'c' needs a default value (for example 'c: int = ...') so that the model can be checked and costed" },

@@ -18,8 +18,8 @@ internal sealed class TestQuantAnnotation : AnnotationSchema
 
     public override IReadOnlyCollection<string> Families { get; } = new[] { "conv" };
 
-    public override string? Validate(BoundArguments args) => args.Scalar("bits")!.AsLong > 16 ? "at most 16 bits" : null;
+    public override AnnotationProblem? Validate(BoundArguments args) => args.Scalar("bits")!.AsLong > 16 ? new("at most 16 bits") : null;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args) =>
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) =>
         cost with { Macs = cost.Macs * args.Scalar("bits")!.AsLong / 32, Notes = cost.Notes.Append($"{args.Scalar("bits")!.AsLong}-bit").ToList() };
 }

@@ -14,11 +14,8 @@ public sealed class AnnotationCatalog
 
     private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
     {
-        ["quant"] = "LSQ low-bit quantization",
-        ["binarize"] = "ReBNN / Bi-ViT binarization",
         ["sparse"] = "Bi-Mask N:M sparsity",
         ["winograd"] = "low-rank Winograd convolution",
-        ["distill"] = "DCD / Q-DETR distillation",
         ["multibit"] = "MultiQuant arbitrary bit-width",
         ["ptq"] = "DFSQ post-training quantization",
         ["dynamic"] = "DDA dynamic width",
@@ -28,7 +25,7 @@ public sealed class AnnotationCatalog
 
     private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds) => _kinds = kinds.ToDictionary(k => k.Name);
 
-    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[] { new TokensAnnotation() });
+    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[] { new TokensAnnotation(), new QuantAnnotation(), new BinarizeAnnotation(), new DistillAnnotation() });
 
     public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
 

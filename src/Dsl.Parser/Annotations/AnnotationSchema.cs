@@ -6,8 +6,9 @@ namespace Dsl.Parser.Annotations;
 
 /// <summary>
 /// A compression annotation kind (@quant, @sparse, ...): its arguments, the layer families it
-/// applies to, whether it flows from a header or block call to the eligible layers inside, and
-/// how it changes a layer's cost. Each method issue adds one.
+/// applies to, whether it flows from a header or block call to the eligible layers inside, how
+/// it changes a layer's cost, and the runtime function that converts an annotated layer. Each
+/// method issue adds one.
 /// </summary>
 public abstract class AnnotationSchema
 {
@@ -21,9 +22,28 @@ public abstract class AnnotationSchema
     /// <summary>Placed on a model, block or call, it applies to every eligible layer inside.</summary>
     public virtual bool Inherited => true;
 
-    /// <summary>Extra checks across arguments; returns an error message or null.</summary>
-    public virtual string? Validate(BoundArguments args) => null;
+    /// <summary>It configures the model it is written on (a teacher, say), not its layers.</summary>
+    public virtual bool OnModel => false;
 
-    /// <summary>The cost extension point: the method's own counting (BOPs, density, kept tokens).</summary>
-    public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args) => cost;
+    /// <summary>
+    /// The runtime function that converts an annotated layer, called as
+    /// <c>Function(layer, every argument by name)</c>; null when the kind needs no conversion.
+    /// </summary>
+    public virtual string? RuntimeFunction => null;
+
+    /// <summary>Extra checks across arguments; a problem located at one argument, or null.</summary>
+    public virtual AnnotationProblem? Validate(BoundArguments args) => null;
+
+    /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a message or null.</summary>
+    public virtual string? CheckTarget(BoundArguments args, string family) => null;
+
+    /// <summary>
+    /// The cost extension point: the method's own counting (BOPs, density, kept tokens, the
+    /// parameters it adds), from the annotation's <paramref name="args"/> and the layer's own
+    /// <paramref name="layerArgs"/>.
+    /// </summary>
+    public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) => cost;
 }
+
+/// <summary>What is wrong with an annotation's arguments, and which argument to point at (null: the whole annotation).</summary>
+public sealed record AnnotationProblem(string Message, string? Argument = null);

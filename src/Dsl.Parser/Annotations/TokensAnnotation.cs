@@ -10,7 +10,8 @@ namespace Dsl.Parser.Annotations;
 /// <c>merge: [...]</c> after merging. Learned rates give a target instead, <c>target: 0.5</c>
 /// (of the model's MACs) or <c>target_gmacs: 2.9</c>; blocks in <c>exempt</c> (default [0])
 /// keep every token, and the others learn their counts with candidates <c>granularity</c>
-/// tokens apart. The block's attention is computed on the tokens it receives; the reduction
+/// tokens apart; <c>reduce</c> says which of the two reductions learn (the other keeps every
+/// token). The block's attention is computed on the tokens it receives; the reduction
 /// runs after the attention's residual, before the MLP.
 /// </summary>
 public sealed class TokensAnnotation : AnnotationSchema
@@ -27,17 +28,19 @@ public sealed class TokensAnnotation : AnnotationSchema
         new ParamSpec("target_gmacs", ArgKind.Float, Min: 0),
         ParamSpec.Int("granularity", 4, min: 1),
         new ParamSpec("exempt", ArgKind.Ints, new ListValue(new Value[] { ScalarValue.Int(0) }), Min: 0),
+        ParamSpec.Word("reduce", "both", "prune", "merge"),
     };
 
     public override IReadOnlyCollection<string> Families { get; } = new[] { "attention" };
 
-    public override string? Validate(BoundArguments args)
+    public override AnnotationProblem? Validate(BoundArguments args)
     {
         var fixedRates = args["prune"].Value != null || args["merge"].Value != null;
         var target = args["target"].Value != null || args["target_gmacs"].Value != null;
-        if (fixedRates && target) return "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both";
-        if (!fixedRates && !target) return "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)";
-        if (args["target"].Value != null && args["target_gmacs"].Value != null) return "@tokens takes one target: target (a fraction) or target_gmacs";
+        if (fixedRates && target) return new("@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both");
+        if (!fixedRates && !target) return new("@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)");
+        if (args["target"].Value != null && args["target_gmacs"].Value != null) return new("@tokens takes one target: target (a fraction) or target_gmacs", "target_gmacs");
+        if (fixedRates && args.IsExplicit("reduce")) return new("reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)", "reduce");
         return null;
     }
 }

@@ -308,7 +308,7 @@ internal sealed partial class DeclarationBinder
 
     private TensorValue? ApplyLayer(TensorValue input, LayerStageSyntax stage, LayerSpec spec, FieldCollector fields, AnnotationScope scope)
     {
-        var own = BindAnnotations(stage.Annotations, spec);
+        var own = BindAnnotations(stage.Annotations, spec, $"{spec.Name} ({spec.Family})");
         var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
         if (args == null) return null;
         var binding = new LayerBinding(spec, input.Shape, args, stage.Name.Span, _diagnostics);
@@ -320,12 +320,30 @@ internal sealed partial class DeclarationBinder
         // Under @tokens the attention weighs tokens by size and reports its class attention.
         if (_tokenPlan != null && spec is AttentionSpec) constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, new ReferenceCode(TokensAnnotation.KindName)));
         var effective = scope.Overlay(own).For(spec.Family);
-        foreach (var a in effective) _file.Used(a);
+        foreach (var a in effective)
+        {
+            _file.Used(a);
+            if (a.Schema!.CheckTarget(a.Args!, spec.Family) is { } misfit) _file.ReportOnce(a, misfit);
+        }
         var applied = effective.Select(a => a.ToApplied()).ToList();
-        fields.Fields.Add(new FieldModel(name, new LayerConstruction(spec.Name, spec.Style, constructionArgs), applied));
+        var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs);
+        Construction construction = layer;
+        var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).ToList();
+        if (converting.Count > 1)
+        {
+            _file.ReportOnce(converting[1], $"'@{converting[0].Kind}' and '@{converting[1].Kind}' both reach {spec.Name} '{fields.PathPrefix}{name}'; " +
+                $"a layer takes one of them: exempt it from the other with @exempt({converting[1].Kind})");
+        }
+        else if (converting.Count == 1)
+        {
+            var a = converting[0];
+            construction = new CompressedConstruction(layer, a.Schema!.RuntimeFunction!,
+                a.Args!.Ordered.Select(arg => new ConstructionArg(arg.Spec.Name, arg.Value == null ? new NullCode() : Code(arg.Value))).ToList());
+        }
+        fields.Fields.Add(new FieldModel(name, construction, applied));
 
         var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
-        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!);
+        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, args);
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
     }
@@ -340,7 +358,7 @@ internal sealed partial class DeclarationBinder
 
     private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope, TokenPlan? plan)
     {
-        var own = BindAnnotations(stage.Annotations, target: null);
+        var own = BindAnnotations(stage.Annotations, target: null, $"the call of '{block.Name.Text}'");
         foreach (var a in own) _file.Placed(a, $"the call of '{block.Name.Text}'");
         var signature = Signature(block, _diagnostics);
         if (signature == null) return null;
@@ -365,7 +383,7 @@ internal sealed partial class DeclarationBinder
 
     private TensorValue? ApplyRepeat(TensorValue input, RepeatStageSyntax repeat, FieldCollector fields, AnnotationScope scope)
     {
-        var own = BindAnnotations(repeat.Annotations, target: null);
+        var own = BindAnnotations(repeat.Annotations, target: null, "this repeat");
         foreach (var a in own) _file.Placed(a, "this repeat");
         var args = ArgumentBinder.Bind("repeat", new[] { RepeatCount }, repeat.Arguments, repeat.KeywordSpan, EvaluateArgument, _diagnostics);
         if (args == null) return null;

@@ -34,7 +34,7 @@ internal sealed partial class DeclarationBinder
         {
             var granularity = args.Scalar("granularity")!.AsLong;
             return Enumerable.Range(0, (int)copies)
-                .Select(i => new TokenPlan(available, available, !exempt.Contains(i), granularity, Costed: true, tokens))
+                .Select(i => new TokenPlan(available, available, !exempt.Contains(i), granularity, Costed: true, tokens, args.Word("reduce")))
                 .ToList();
         }
         var lists = new Dictionary<string, IReadOnlyList<long>>();

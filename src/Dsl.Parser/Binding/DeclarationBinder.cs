@@ -35,6 +35,7 @@ internal sealed partial class DeclarationBinder
     private bool _tokensReduced;
     private (string Prefix, BoundAnnotation Annotation)? _tokenStack;
     private int _costRowsBeforeReduction;
+    private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
     private long _tokensAfterReduction;
 
     public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, TokenPlan? tokenPlan = null)
@@ -44,8 +45,11 @@ internal sealed partial class DeclarationBinder
         _pathPrefix = pathPrefix;
         _tokenPlan = tokenPlan;
         _diagnostics = file.Diagnostics;
-        var header = BindAnnotations(decl.Annotations, target: null);
-        foreach (var a in header) file.Placed(a, $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'");
+        var where = $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'";
+        var header = BindAnnotations(decl.Annotations, target: null, where, modelHeader: decl.Kind == DeclarationKind.Model);
+        _modelAnnotations = header.Where(a => a.Schema is { OnModel: true }).ToList();
+        header = header.Except(_modelAnnotations).ToList();
+        foreach (var a in header) file.Placed(a, where);
         _scope = scope.Overlay(header);
         _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)
             .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
@@ -53,6 +57,8 @@ internal sealed partial class DeclarationBinder
             .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text))));
         // The token state (a model's field) and the token schedule (a block's parameter) are named tokens.
         if (tokenPlan != null || UsesTokens(decl)) _names.Add(TokensAnnotation.KindName);
+        // A @distill model's state field.
+        if (_modelAnnotations.Count > 0) _names.Add("distillation");
     }
 
     private static bool UsesTokens(DeclarationSyntax decl) =>
@@ -141,6 +147,8 @@ internal sealed partial class DeclarationBinder
         if (shape == null) return null;
         var output = BindBody(input, shape);
         if (output == null) return null;
+        output = BindDistillation(output);
+        if (output == null) return null;
         var model = MakeClass(input, output, isModel: true);
         return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs));
     }
@@ -175,7 +183,7 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         var model = MakeClass(input, output, isModel: false);
-        _file.RecordBlockClass(model);
+        var className = _file.RecordBlockClass(model);
         var constructionArgs = model.Parameters
             .Where(p => p.Kind == CtorParameterKind.InputDimension || (p.Kind == CtorParameterKind.Declared && args[p.Name].Explicit))
             .Select(p => new ConstructionArg(p.Name, new ScalarCode(callerTerms[p.Name])))
@@ -187,17 +195,18 @@ internal sealed partial class DeclarationBinder
             {
                 // The rate logits, one per candidate for pruning and for merging, are trainable parameters.
                 var candidates = (tokensIn - 1 + plan.Granularity - 1) / plan.Granularity;
-                _fields.Costs.Add(new LayerCost(_pathPrefix + TokensAnnotation.KindName, TokensAnnotation.KindName, output.Shape, 0, 2 * candidates,
+                var learning = plan.Reduce == "both" ? 2 : 1;
+                _fields.Costs.Add(new LayerCost(_pathPrefix + TokensAnnotation.KindName, TokensAnnotation.KindName, output.Shape, 0, learning * candidates,
                     new AppliedAnnotation[0], new[] { "learned rates" }));
             }
             var cost = plan.Costed ? BlockCost(tokensIn, _tokensAfterReduction) : null;
             constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName,
-                new TokenBlockCode(plan.Prune, plan.Merge, plan.Learned, tokensIn - 1, plan.Granularity, cost)));
+                new TokenBlockCode(plan.Prune, plan.Merge, plan.Learned, tokensIn - 1, plan.Granularity, cost, plan.Reduce)));
         }
         var callerOutput = new Shape(output.Shape.Dims
             .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
             .ToList());
-        return (callerOutput, new BlockConstruction(_decl.Name.Text, constructionArgs), _fields.Costs);
+        return (callerOutput, new BlockConstruction(className, constructionArgs), _fields.Costs);
     }
 
     private ClassModel MakeClass(InputSyntax input, TensorValue output, bool isModel)
@@ -211,7 +220,7 @@ internal sealed partial class DeclarationBinder
             .Concat(_ctorParameters)
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
-        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
+        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), _distillation, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
             _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 
@@ -426,7 +435,9 @@ internal sealed partial class DeclarationBinder
         }
     }
 
-    private IReadOnlyList<BoundAnnotation> BindAnnotations(IReadOnlyList<AnnotationSyntax> annotations, LayerSpec? target)
+    /// <param name="where">What the annotations are written on, for messages.</param>
+    /// <param name="modelHeader">Whether they are on a model's header, the one place model-wide kinds (@distill) go.</param>
+    private IReadOnlyList<BoundAnnotation> BindAnnotations(IReadOnlyList<AnnotationSyntax> annotations, LayerSpec? target, string where, bool modelHeader = false)
     {
         var result = new List<BoundAnnotation>();
         foreach (var a in annotations)
@@ -461,7 +472,19 @@ internal sealed partial class DeclarationBinder
             var problem = schema.Validate(args);
             if (problem != null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, a.Span, problem);
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, problem.Argument == null ? a.Span : args.SpanOf(problem.Argument), problem.Message);
+                continue;
+            }
+            if (schema.OnModel)
+            {
+                if (!modelHeader)
+                {
+                    _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, where,
+                        $"a model, written after its header as in model Student(...) @{name}(...)");
+                    continue;
+                }
+                if (!CheckTeacher(args)) continue;
+                result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span));
                 continue;
             }
             if (target != null && schema is TokensAnnotation)

@@ -51,6 +51,16 @@ internal sealed class FileBinder
 
     public IEnumerable<string> BlockNames => _blocks.Keys;
 
+    public IReadOnlyCollection<string> ModelNames => _models.Select(m => m.Name.Text).ToList();
+
+    private readonly HashSet<int> _reportedMisfits = new();
+
+    /// <summary>An annotation whose settings do not suit a layer it reaches: reported once, at the annotation.</summary>
+    public void ReportOnce(BoundAnnotation annotation, string message)
+    {
+        if (_reportedMisfits.Add(annotation.Span.Start)) Diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span, message);
+    }
+
     public DeclarationSyntax? FindBlock(string name) => _blocks.TryGetValue(name, out var b) ? b : null;
 
     public (IReadOnlyList<(ClassModel Class, CostReport Cost)> Models, IReadOnlyList<ClassModel> Blocks) Bind()
@@ -110,16 +120,60 @@ internal sealed class FileBinder
 
     private static bool HasTokenBlock(ClassModel model) => model.Parameters.Any(p => p.Kind == CtorParameterKind.TokenBlock);
 
-    public void RecordBlockClass(ClassModel model)
+    private readonly Dictionary<(string Block, string Compression), string> _variants = new();
+
+    /// <summary>
+    /// Records a block's class and returns its name. A block whose layers a call compresses
+    /// differently from its earlier calls (one call under @quant, another in full precision) is
+    /// a class of its own, named after the block and the annotations it carries (ViTBlockQuant),
+    /// so every generated class reads as plain code with no compression switches.
+    /// </summary>
+    public string RecordBlockClass(ClassModel model)
     {
-        // A block used both with and without @tokens is emitted in its token-aware form, whose
-        // schedule parameter defaults to none.
-        if (_blockClasses.TryGetValue(model.Name, out var known))
+        var key = string.Join("|", model.Fields.Select(f => CompressionKey(f.Construction)));
+        if (_variants.TryGetValue((model.Name, key), out var name))
         {
-            if (!HasTokenBlock(known) && HasTokenBlock(model)) _blockClasses[model.Name] = model;
-            return;
+            // A block used both with and without @tokens is emitted in its token-aware form,
+            // whose schedule parameter defaults to none.
+            if (!HasTokenBlock(_blockClasses[name]) && HasTokenBlock(model)) _blockClasses[name] = model with { Name = name };
+            return name;
         }
-        _blockClasses[model.Name] = model;
-        _blockOrder.Add(model.Name);
+        name = model.Name;
+        if (_blockClasses.ContainsKey(name))
+        {
+            var kinds = string.Concat(model.Fields.SelectMany(f => Functions(f.Construction)).Distinct().Select(f => f.Substring(f.LastIndexOf('.') + 1)));
+            var stem = model.Name + (kinds.Length == 0 ? "Plain" : kinds);
+            name = stem;
+            for (var n = 2; _blockClasses.ContainsKey(name) || _blocks.ContainsKey(name) || _models.Any(m => m.Name.Text == name); n++) name = stem + n;
+        }
+        _variants[(model.Name, key)] = name;
+        _blockClasses[name] = model with { Name = name };
+        _blockOrder.Add(name);
+        return name;
     }
+
+    private static string CompressionKey(Construction c) => c switch
+    {
+        CompressedConstruction k => $"{k.Function}({string.Join(",", k.Args.Select(a => a.Name + "=" + ArgText(a.Value)))}){CompressionKey(k.Layer)}",
+        BlockConstruction b => "new " + b.Block,
+        RepeatConstruction r => "[" + string.Join(";", r.Copies.Select(CompressionKey)) + "]",
+        SequenceConstruction s => "{" + string.Join(";", s.Children.Select(ch => CompressionKey(ch.Construction))) + "}",
+        _ => "",
+    };
+
+    private static string ArgText(ArgCode code) => code switch
+    {
+        ScalarCode s => s.Expr.ToCSharp(),
+        WordCode w => w.Word,
+        _ => "null",
+    };
+
+    private IEnumerable<string> Functions(Construction c) => c switch
+    {
+        CompressedConstruction k => new[] { k.Function }.Concat(Functions(k.Layer)),
+        BlockConstruction b when _blockClasses.TryGetValue(b.Block, out var inner) => inner.Fields.SelectMany(f => Functions(f.Construction)),
+        RepeatConstruction r => r.Copies.SelectMany(Functions),
+        SequenceConstruction s => s.Children.SelectMany(ch => Functions(ch.Construction)),
+        _ => Enumerable.Empty<string>(),
+    };
 }

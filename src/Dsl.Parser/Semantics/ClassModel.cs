@@ -11,6 +11,7 @@ public sealed record ClassModel(
     string Name,
     bool IsModel,
     TokenStateModel? TokenState,
+    DistillationModel? Distillation,
     IReadOnlyList<CtorParameter> Parameters,
     string InputName,
     IReadOnlyList<FieldModel> Fields,
@@ -53,6 +54,9 @@ public sealed record BlockConstruction(string Block, IReadOnlyList<ConstructionA
 /// <summary>The copies of a repeat, in order; the emitter writes a loop where copies agree.</summary>
 public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construction> Copies) : Construction;
 
+/// <summary>A layer built with a compression annotation's runtime object: Layers.Linear(..., compression: Compression.Quant(w: 4, ...)).</summary>
+public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args) : Construction;
+
 /// <summary>Several stages in one repeat copy: a Sequential with named children.</summary>
 public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction;
 
@@ -68,19 +72,31 @@ public sealed record WordCode(string Word) : ArgCode;
 
 public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode;
 
+/// <summary>A call of a runtime function with named arguments, such as Compression.Quant(w: 4, a: 4, ...).</summary>
+public sealed record CallCode(string Function, IReadOnlyList<ConstructionArg> Args) : ArgCode;
+
+/// <summary>An optional argument left out: null in C#.</summary>
+public sealed record NullCode : ArgCode;
+
 /// <summary>A constructor parameter passed through, such as a block's token schedule.</summary>
 public sealed record ReferenceCode(string Name) : ArgCode;
 
-/// <summary>One block's fixed token counts, taken from the model's token state.</summary>
 /// <summary>
 /// One block's @tokens schedule: fixed kept counts, or learned ones (over the block's
 /// <paramref name="Patches"/> patch tokens at <paramref name="Granularity"/>). Learned stacks
-/// carry every block's cost so the expected MACs can be computed while training.
+/// carry every block's cost so the expected MACs can be computed while training;
+/// <paramref name="Reduce"/> says which reductions learn (both, prune or merge).
 /// </summary>
-public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost) : ArgCode;
+public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost, string Reduce = "both") : ArgCode;
 
 /// <summary>A block's MACs for N tokens: PerToken·N + PerTokenPair·N² before the reduction, PerTokenAfter·N after it.</summary>
 public sealed record TokenCostModel(double PerToken, double PerTokenPair, double PerTokenAfter);
+
+/// <summary>
+/// A model's @distill: the teacher model's class and the loss weights; with hard distillation,
+/// the classifier field whose copy <c>{Head}_dist</c> is the distillation head.
+/// </summary>
+public sealed record DistillationModel(string Teacher, double Soft, double Temperature, double Hard, double Ranking, long Pairs, string? Head);
 
 /// <summary>The token state a class with a @tokens stack holds: MACs outside the stack, and the learned rates' target (0 for fixed).</summary>
 public sealed record TokenStateModel(double FixedMacs, double TargetMacs);
@@ -101,6 +117,7 @@ public abstract record TensorExpr
             case TensorConcat c: foreach (var i in c.Items) i.CollectSymbols(into); break;
             case TokensStart t: t.Input.CollectSymbols(into); break;
             case TokensReduce t: into.Add("tokens"); t.Input.CollectSymbols(into); break;
+            case DistilledHeads d: d.Input.CollectSymbols(into); break;
         }
     }
 }
@@ -124,6 +141,12 @@ public sealed record TokensStart(TensorExpr Input) : TensorExpr;
 
 /// <summary>Prunes and merges tokens after a block's attention (DiffRate).</summary>
 public sealed record TokensReduce(TensorExpr Input) : TensorExpr;
+
+/// <summary>
+/// The classifier and its distillation head on the same features (DeiT): in training the
+/// classifier's logits, with the head's kept for the distillation loss; in eval their mean.
+/// </summary>
+public sealed record DistilledHeads(string Head, string DistillationHead, TensorExpr Input) : TensorExpr;
 
 /// <summary>An annotation in force on a layer, with its checked arguments.</summary>
 public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, string>> Arguments);

@@ -11,7 +11,7 @@ public enum ArgKind
     /// <summary>An int, or a list of ints with one entry per spatial dimension.</summary>
     Ints,
 
-    /// <summary>One of a fixed set of words.</summary>
+    /// <summary>One of a fixed set of words, or any name when the set is null (a model, say).</summary>
     Word,
 }
 
@@ -35,7 +35,7 @@ public sealed record ParamSpec(
         ArgKind.Float => "a number",
         ArgKind.Bool => "true or false",
         ArgKind.Ints => "an int or a list of ints",
-        _ => "one of " + string.Join(", ", Words ?? new string[0]),
+        _ => Words == null ? "a name" : "one of " + string.Join(", ", Words),
     };
 
     public static ParamSpec Req(string name, ArgKind kind, double? min = null) => new(name, kind, Required: true, Min: min);

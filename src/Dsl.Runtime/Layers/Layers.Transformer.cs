@@ -1,19 +1,20 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Dsl.Runtime.LowBit;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
 
 public static partial class Layers
 {
-    public static nn.Module<Tensor, Tensor> PatchEmbed(long inChannels, long dim, long patch, bool bias = true) =>
-        new PatchEmbed(inChannels, dim, patch, bias);
+    public static nn.Module<Tensor, Tensor> PatchEmbed(long inChannels, long dim, long patch, bool bias = true, Compressor? compression = null) =>
+        new PatchEmbed(inChannels, dim, patch, bias, compression);
 
-    public static nn.Module<Tensor, Tensor> Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0, TokenBlock? tokens = null) =>
-        new Attention(dim, heads, qkvBias, attnDrop, projDrop, tokens);
+    public static nn.Module<Tensor, Tensor> Attention(long dim, long heads, bool qkvBias = true, double attnDrop = 0, double projDrop = 0, TokenBlock? tokens = null, Compressor? compression = null) =>
+        new Attention(dim, heads, qkvBias, attnDrop, projDrop, tokens, compression);
 
-    public static nn.Module<Tensor, Tensor> Mlp(long inFeatures, long hidden, long outFeatures = 0, double drop = 0, bool bias = true) =>
-        new Mlp(inFeatures, hidden, outFeatures == 0 ? inFeatures : outFeatures, drop, bias);
+    public static nn.Module<Tensor, Tensor> Mlp(long inFeatures, long hidden, long outFeatures = 0, double drop = 0, bool bias = true, Compressor? compression = null) =>
+        new Mlp(inFeatures, hidden, outFeatures == 0 ? inFeatures : outFeatures, drop, bias, compression);
 
     /// <summary>timm's class token, [1, 1, dim], initialised N(0, 1e-6).</summary>
     public static Parameter ClsToken(long dim) => new(torch.randn(1, 1, dim) * 1e-6);

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
+using Dsl.Runtime.LowBit;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
@@ -13,28 +14,28 @@ namespace Dsl.Runtime;
 /// </summary>
 public static partial class Layers
 {
-    public static nn.Module<Tensor, Tensor> Linear(long inFeatures, long outFeatures, bool bias = true) =>
-        nn.Linear(inFeatures, outFeatures, hasBias: bias);
+    public static nn.Module<Tensor, Tensor> Linear(long inFeatures, long outFeatures, bool bias = true, Compressor? compression = null) =>
+        Compressed(nn.Linear(inFeatures, outFeatures, hasBias: bias), compression);
 
     public static nn.Module<Tensor, Tensor> Conv1d(long inChannels, long outChannels, Sizes kernel, Sizes stride = default, Sizes padding = default,
-        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros") =>
-        nn.Conv1d(inChannels, outChannels, kernel.For(1, 0)[0], stride.For(1, 1)[0], padding.For(1, 0)[0], dilation.For(1, 1)[0],
-            PaddingMode(paddingMode), groups, bias);
+        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros", Compressor? compression = null) =>
+        Compressed(nn.Conv1d(inChannels, outChannels, kernel.For(1, 0)[0], stride.For(1, 1)[0], padding.For(1, 0)[0], dilation.For(1, 1)[0],
+            PaddingMode(paddingMode), groups, bias), compression);
 
     public static nn.Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, Sizes kernel, Sizes stride = default, Sizes padding = default,
-        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros") =>
-        nn.Conv2d(inChannels, outChannels, Pair(kernel, 0), Pair(stride, 1), Pair(padding, 0), Pair(dilation, 1),
-            PaddingMode(paddingMode), groups, bias);
+        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros", Compressor? compression = null) =>
+        Compressed(nn.Conv2d(inChannels, outChannels, Pair(kernel, 0), Pair(stride, 1), Pair(padding, 0), Pair(dilation, 1),
+            PaddingMode(paddingMode), groups, bias), compression);
 
     public static nn.Module<Tensor, Tensor> Conv3d(long inChannels, long outChannels, Sizes kernel, Sizes stride = default, Sizes padding = default,
-        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros") =>
-        nn.Conv3d(inChannels, outChannels, Triple(kernel, 0), Triple(stride, 1), Triple(padding, 0), Triple(dilation, 1),
-            PaddingMode(paddingMode), groups, bias);
+        Sizes dilation = default, long groups = 1, bool bias = true, string paddingMode = "zeros", Compressor? compression = null) =>
+        Compressed(nn.Conv3d(inChannels, outChannels, Triple(kernel, 0), Triple(stride, 1), Triple(padding, 0), Triple(dilation, 1),
+            PaddingMode(paddingMode), groups, bias), compression);
 
     public static nn.Module<Tensor, Tensor> ConvTranspose2d(long inChannels, long outChannels, Sizes kernel, Sizes stride = default, Sizes padding = default,
-        Sizes outputPadding = default, long groups = 1, bool bias = true, Sizes dilation = default) =>
-        nn.ConvTranspose2d(inChannels, outChannels, Pair(kernel, 0), Pair(stride, 1), Pair(padding, 0), Pair(outputPadding, 0),
-            Pair(dilation, 1), PaddingModes.Zeros, groups, bias);
+        Sizes outputPadding = default, long groups = 1, bool bias = true, Sizes dilation = default, Compressor? compression = null) =>
+        Compressed(nn.ConvTranspose2d(inChannels, outChannels, Pair(kernel, 0), Pair(stride, 1), Pair(padding, 0), Pair(outputPadding, 0),
+            Pair(dilation, 1), PaddingModes.Zeros, groups, bias), compression);
 
     public static nn.Module<Tensor, Tensor> BatchNorm(long numFeatures, long dims, double eps = 1e-5, double momentum = 0.1, bool affine = true) => dims switch
     {
@@ -57,6 +58,10 @@ public static partial class Layers
 
     public static nn.Module<Tensor, Tensor> GroupNorm(long numChannels, long groups, double eps = 1e-5, bool affine = true) =>
         nn.GroupNorm(groups, numChannels, eps, affine);
+
+    /// <summary>The layer as a compression annotation converts it, or unchanged without one.</summary>
+    internal static nn.Module<Tensor, Tensor> Compressed(nn.Module<Tensor, Tensor> layer, Compressor? compression) =>
+        compression == null ? layer : compression.Layer(layer);
 
     private static PaddingModes PaddingMode(string mode) => mode switch
     {

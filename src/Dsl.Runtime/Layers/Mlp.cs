@@ -1,9 +1,10 @@
 using TorchSharp;
+using Dsl.Runtime.LowBit;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
 
-/// <summary>timm's Mlp: fc1 → GELU → dropout → fc2 → dropout.</summary>
+/// <summary>timm's Mlp: fc1 → GELU → dropout → fc2 → dropout; compressed, its linears are, and Bi-ViT clips the GELU output.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> fc1;
@@ -11,16 +12,23 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> drop1;
     private readonly nn.Module<Tensor, Tensor> fc2;
     private readonly nn.Module<Tensor, Tensor> drop2;
+    private readonly double? _clip;
 
-    public Mlp(long inFeatures, long hidden, long outFeatures, double drop = 0, bool bias = true) : base(nameof(Mlp))
+    public Mlp(long inFeatures, long hidden, long outFeatures, double drop = 0, bool bias = true, Compressor? compression = null) : base(nameof(Mlp))
     {
-        fc1 = nn.Linear(inFeatures, hidden, hasBias: bias);
+        fc1 = Layers.Compressed(nn.Linear(inFeatures, hidden, hasBias: bias), compression);
         act = nn.GELU();
         drop1 = nn.Dropout(drop);
-        fc2 = nn.Linear(hidden, outFeatures, hasBias: bias);
+        fc2 = Layers.Compressed(nn.Linear(hidden, outFeatures, hasBias: bias), compression);
+        _clip = compression?.GeluClip;
         drop2 = nn.Dropout(drop);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => drop2.forward(fc2.forward(drop1.forward(act.forward(fc1.forward(x)))));
+    public override Tensor forward(Tensor x)
+    {
+        var hidden = act.forward(fc1.forward(x));
+        if (_clip is { } clip) hidden = hidden.clamp(-clip, clip);
+        return drop2.forward(fc2.forward(drop1.forward(hidden)));
+    }
 }

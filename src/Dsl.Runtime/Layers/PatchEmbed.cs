@@ -1,4 +1,5 @@
 using TorchSharp;
+using Dsl.Runtime.LowBit;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
@@ -8,9 +9,9 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> proj;
 
-    public PatchEmbed(long inChannels, long dim, long patch, bool bias = true) : base(nameof(PatchEmbed))
+    public PatchEmbed(long inChannels, long dim, long patch, bool bias = true, Compressor? compression = null) : base(nameof(PatchEmbed))
     {
-        proj = nn.Conv2d(inChannels, dim, (patch, patch), stride: (patch, patch), bias: bias);
+        proj = Layers.Compressed(nn.Conv2d(inChannels, dim, (patch, patch), stride: (patch, patch), bias: bias), compression);
         RegisterComponents();
     }
 

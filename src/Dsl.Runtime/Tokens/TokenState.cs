@@ -29,6 +29,9 @@ public sealed class TokenState
     /// <summary>Tokens' sizes [B, T, 1]: 1 for a patch, the sum of the sizes merged into it after merging.</summary>
     public Tensor? Sizes { get; internal set; }
 
+    /// <summary>Whether a merge has run in this pass: until then every size is 1 and proportional attention adds nothing.</summary>
+    public bool Merged { get; internal set; }
+
     /// <summary>Attention from the class token to every patch token, averaged over heads: [B, T - 1].</summary>
     public Tensor? ClassAttention { get; internal set; }
 
@@ -48,6 +51,7 @@ public sealed class TokenState
         Tokens = x.shape[1];
         Sizes = ones(x.shape[0], x.shape[1], 1, dtype: x.dtype, device: x.device);
         ClassAttention = null;
+        Merged = false;
         Mask = _blocks.Any(b => b.Learns) && _blocks[0].training ? ones(x.shape[0], x.shape[1], dtype: x.dtype, device: x.device) : null;
         return x;
     }
@@ -55,8 +59,8 @@ public sealed class TokenState
     /// <summary>One block's fixed schedule: tokens kept after pruning and after merging, class token included.</summary>
     public TokenBlock Block(long prune, long merge, TokenCost? cost = null) => new(this, prune, merge, cost);
 
-    /// <summary>One block whose kept counts are learned, with the per-token costs of its layers.</summary>
-    public TokenBlock Learned(long patches, long granularity, TokenCost cost) => new(this, cost, patches, granularity);
+    /// <summary>One block whose kept counts are learned, with the per-token costs of its layers; <paramref name="reduce"/> says which reductions learn (both, prune or merge).</summary>
+    public TokenBlock Learned(long patches, long granularity, TokenCost cost, string reduce = "both") => new(this, cost, patches, granularity, reduce);
 
     /// <summary>
     /// Expected MACs per image under the current (soft) kept counts, differentiable in the rate

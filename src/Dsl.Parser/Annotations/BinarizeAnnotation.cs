@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using Dsl.Parser.Costs;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// 1-bit weights and activations (@binarize), by <c>method</c>:
+/// <c>plain</c>, the baseline: sign weights scaled by the channel's mean |w|, sign activations
+/// with the straight-through estimator;
+/// <c>rebnn</c> (ReBNN, convolutions and linears): a learnable per-channel scale, the
+/// reconstruction-aware backward with γ <c>adaptive</c> (the paper) or <c>constant</c>
+/// (<c>gamma_value</c>, the released code), activations with the 2 − 2|x| surrogate;
+/// <c>bivit</c> (Bi-ViT): Bi-Real weights, activations binarized with a learnable scale and
+/// offset (per head in attention; <c>scale: false</c> drops them), per-head LayerNorm on q
+/// and k, the MLP's GELU clipped to ±<c>gelu_clip</c>.
+/// On attention, <c>attention: true</c> binarizes q, k, v and the attention matrix too.
+/// </summary>
+public sealed class BinarizeAnnotation : AnnotationSchema
+{
+    public const string KindName = "binarize";
+
+    public override string Name => KindName;
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        ParamSpec.Word("method", "plain", "rebnn", "bivit"),
+        ParamSpec.Bool("weights", true),
+        ParamSpec.Bool("activations", true),
+        ParamSpec.Bool("attention", true),
+        ParamSpec.Bool("scale", true),
+        ParamSpec.Float("factor", 1, min: 0),
+        ParamSpec.Word("gamma", "adaptive", "constant"),
+        ParamSpec.Float("gamma_value", 2e-4, min: 0),
+        ParamSpec.Bool("qk_norm", true),
+        ParamSpec.Float("gelu_clip", 10, min: 0),
+    };
+
+    public override IReadOnlyCollection<string> Families => LowBitCost.Families;
+
+    public override string RuntimeFunction => "Compression.Binarize";
+
+    public override AnnotationProblem? Validate(BoundArguments args)
+    {
+        if (!args.Scalar("weights")!.AsBool && !args.Scalar("activations")!.AsBool)
+            return new("@binarize with neither weights nor activations changes nothing; drop it or exempt the layer with @exempt(binarize)", "activations");
+        var method = args.Word("method");
+        foreach (var (name, only) in new[] { ("gamma", "rebnn"), ("gamma_value", "rebnn"), ("factor", "rebnn"), ("scale", "bivit"), ("qk_norm", "bivit"), ("gelu_clip", "bivit") })
+        {
+            if (args.IsExplicit(name) && method != only) return new($"{name} belongs to method: {only}, but this @binarize uses method: {method}", name);
+        }
+        return null;
+    }
+
+    public override string? CheckTarget(BoundArguments args, string family) =>
+        family == "attention" && args.Word("method") == "rebnn"
+            ? "ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)"
+            : null;
+
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
+    {
+        var (weights, activations, attention) = (args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool);
+        var adjusted = LowBitCost.Apply(cost, weights ? 1 : 32, activations ? 1 : 32, attention);
+        // ReBNN's per-channel scales; Bi-ViT's scales and offsets, per head in attention, and its q/k LayerNorms.
+        var (channels, layers) = LowBitCost.WeightLayers(cost, layerArgs);
+        long added = 0;
+        var method = args.Word("method");
+        if (method == "rebnn" && weights) added += channels;
+        if (method == "bivit")
+        {
+            var scale = args.Scalar("scale")!.AsBool && activations;
+            if (scale) added += 2 * layers;
+            if (cost.Layer == "attention")
+            {
+                var heads = layerArgs.Scalar("heads")!.AsLong;
+                if (scale && attention) added += 4 * 2 * heads;
+                if (args.Scalar("qk_norm")!.AsBool) added += 4 * (cost.Output[2].Value / heads);
+            }
+        }
+        return adjusted with { Params = cost.Params + added };
+    }
+}

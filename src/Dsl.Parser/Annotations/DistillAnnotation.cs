@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// Knowledge distillation (@distill), written on a model: <c>teacher</c> names another model
+/// of the file, run in eval mode without gradients in every training step. The losses and
+/// their weights: <c>soft</c>, cross-entropy to the teacher's softmax at <c>temperature</c>;
+/// <c>hard</c>, DeiT's hard distillation: a distillation head (a copy of the classifier) learns
+/// the teacher's argmax, the task loss weighted 1 − hard and the head's loss hard, the two
+/// heads averaged at inference; <c>ranking</c>, the attention-ranking loss between student
+/// and teacher attention, on <c>pairs</c> sampled key pairs per query (0: all pairs).
+/// </summary>
+public sealed class DistillAnnotation : AnnotationSchema
+{
+    public const string KindName = "distill";
+
+    public override string Name => KindName;
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        new ParamSpec("teacher", ArgKind.Word, Required: true),
+        ParamSpec.Float("soft", 0, min: 0),
+        ParamSpec.Float("temperature", 1, min: 1e-3),
+        ParamSpec.Float("hard", 0, min: 0, max: 1),
+        ParamSpec.Float("ranking", 0, min: 0),
+        ParamSpec.Int("pairs", 64, min: 0),
+    };
+
+    public override IReadOnlyCollection<string> Families { get; } = new string[0];
+
+    public override bool OnModel => true;
+
+    public override AnnotationProblem? Validate(BoundArguments args) =>
+        args.Scalar("soft")!.Concrete == 0 && args.Scalar("hard")!.Concrete == 0 && args.Scalar("ranking")!.Concrete == 0
+            ? new("@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)")
+            : null;
+}

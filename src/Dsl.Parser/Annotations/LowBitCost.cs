@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Costs;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// Counting a low bit-width layer (@quant, @binarize): its MACs cost b_w·b_a bit operations
+/// each. An attention layer's Q·Kᵀ and A·V products multiply two activations, so they count
+/// b_a·b_a, and only when its attention matrix is low-bit too; otherwise they stay full
+/// precision. A side left at 32 bits keeps the layer in full precision.
+/// </summary>
+internal static class LowBitCost
+{
+    public static LayerCost Apply(LayerCost cost, int weightBits, int activationBits, bool attentionMatrix)
+    {
+        var bits = $"W{weightBits}A{activationBits}";
+        if (weightBits >= 32 || activationBits >= 32) return cost with { Bits = bits };
+        var linear = cost.Macs;
+        long products = 0;
+        if (cost.Layer == "attention")
+        {
+            // 4·T·C² in the qkv and proj linears, 2·T²·C in the two products.
+            var (t, c) = (cost.Output[1].Value, cost.Output[2].Value);
+            products = 2 * t * t * c;
+            linear = cost.Macs - products;
+        }
+        var lowBit = linear + (attentionMatrix ? products : 0);
+        var bops = linear * weightBits * activationBits + (attentionMatrix ? products * activationBits * activationBits : 0);
+        return cost with { LowBitMacs = lowBit, Bops = bops, Bits = bits };
+    }
+
+    /// <summary>
+    /// The weight layers inside a layer: their output channels in all, and how many there are
+    /// (a linear or convolution is one; an MLP two; attention its qkv and proj).
+    /// </summary>
+    public static (long Channels, int Layers) WeightLayers(LayerCost cost, BoundArguments layerArgs) => cost.Layer switch
+    {
+        "attention" => (4 * cost.Output[2].Value, 2),
+        "mlp" => (layerArgs.Scalar("hidden")!.AsLong + cost.Output.Last.Value, 2),
+        "linear" or "patch_embed" => (cost.Output.Last.Value, 1),
+        _ => (cost.Output[1].Value, 1),
+    };
+
+    /// <summary>The checks every bit-width argument shares; null when fine.</summary>
+    public static string? CheckBits(long bits, string name) => bits switch
+    {
+        16 or 32 => $"{name}: {bits} is full precision, which @quant does not simulate; leave the layer unannotated or exempt it with @exempt(quant)",
+        1 => $"{name}: 1 bit is binarization; use @binarize",
+        < 2 or > 8 => $"{name} must be between 2 and 8 bits but is {bits}",
+        _ => null,
+    };
+
+    public static IReadOnlyList<string> Families { get; } = new[] { "attention", "conv", "linear" };
+}

@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using Dsl.Parser.Costs;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Annotations;
+
+/// <summary>
+/// LSQ / LSQ+ quantization-aware training (@quant): <c>w</c> bits for weights (per output
+/// channel or per tensor) and <c>a</c> bits for the layer's input, each with a learnable step
+/// initialised on the first batch; <c>zero_point</c> adds LSQ+'s learnable offset to the
+/// activations, which are unsigned when the first batch is non-negative unless <c>act</c>
+/// says. On attention, <c>attention: true</c> also quantizes q, k, v and the softmax output.
+/// Either bit-width may be left out to keep that side in full precision.
+/// </summary>
+public sealed class QuantAnnotation : AnnotationSchema
+{
+    public const string KindName = "quant";
+
+    public override string Name => KindName;
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        new ParamSpec("w", ArgKind.Int),
+        new ParamSpec("a", ArgKind.Int),
+        ParamSpec.Word("weight", "per_channel", "per_tensor"),
+        ParamSpec.Word("act", "auto", "signed", "unsigned"),
+        ParamSpec.Bool("zero_point", false),
+        ParamSpec.Bool("attention", true),
+    };
+
+    public override IReadOnlyCollection<string> Families => LowBitCost.Families;
+
+    public override string RuntimeFunction => "Compression.Quant";
+
+    public override AnnotationProblem? Validate(BoundArguments args)
+    {
+        if (args["w"].Value == null && args["a"].Value == null)
+            return new("@quant needs bit-widths: w: for weights and/or a: for activations, such as @quant(w: 4, a: 4)");
+        foreach (var name in new[] { "w", "a" })
+        {
+            if (args.Scalar(name) is { } bits && LowBitCost.CheckBits(bits.AsLong, name) is { } problem) return new(problem, name);
+        }
+        return null;
+    }
+
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
+    {
+        var attention = args.Scalar("attention")!.AsBool && args["a"].Value != null;
+        var adjusted = LowBitCost.Apply(cost, Bits(args, "w"), Bits(args, "a"), attention);
+        // The learnable steps (and LSQ+ zero points) LSQ adds.
+        var (channels, layers) = LowBitCost.WeightLayers(cost, layerArgs);
+        var zeroPoint = args.Scalar("zero_point")!.AsBool;
+        long added = 0;
+        if (args["w"].Value != null) added += args.Word("weight") == "per_channel" ? channels : layers;
+        if (args["a"].Value != null) added += layers * (zeroPoint ? 2 : 1);
+        if (attention && cost.Layer == "attention") added += 4 + (zeroPoint ? 3 : 0);
+        return adjusted with { Params = cost.Params + added };
+    }
+
+    private static int Bits(BoundArguments args, string name) => (int)(args.Scalar(name)?.AsLong ?? 32);
+}

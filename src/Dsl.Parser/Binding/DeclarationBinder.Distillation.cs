@@ -1,0 +1,73 @@
+using System.Linq;
+using Dsl.Parser.Annotations;
+using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Parser.Binding;
+
+/// <summary>A model's @distill: its teacher, and for hard distillation the classifier's twin head.</summary>
+internal sealed partial class DeclarationBinder
+{
+    private DistillationModel? _distillation;
+
+    /// <summary>The teacher must be another model of this file.</summary>
+    private bool CheckTeacher(BoundArguments args)
+    {
+        var teacher = args.Word("teacher");
+        if (teacher == _decl.Name.Text)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("teacher"), $"model '{teacher}' cannot be its own teacher; name another model of this file");
+            return false;
+        }
+        if (!_file.ModelNames.Contains(teacher))
+        {
+            var kind = _file.FindBlock(teacher) != null ? $"'{teacher}' is a block" : $"'{teacher}' names no model";
+            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("teacher"),
+                $"the teacher must be a model of this file, but {kind}{Suggestions.DidYouMean(teacher, _file.ModelNames.Where(m => m != _decl.Name.Text))}");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Records the model's @distill. Hard distillation adds DeiT's distillation head: a copy of
+    /// the classifier that produces the output, on the same features, named classifier_dist.
+    /// </summary>
+    private TensorValue? BindDistillation(TensorValue output)
+    {
+        if (_modelAnnotations.FirstOrDefault(a => a.Kind == DistillAnnotation.KindName) is not { } distill) return output;
+        var args = distill.Args!;
+        var hard = args.Scalar("hard")!.Concrete;
+        string? head = null;
+        if (hard > 0)
+        {
+            // The output is the variable the last statement assigned, or an expression.
+            var last = output.Code is VariableRef v ? _forward.LastOrDefault(s => s.Variable == v.Name) : null;
+            var producer = last?.Value ?? output.Code;
+            var field = producer is ApplyField { Layer: "linear" } classifier ? _fields.Fields.FirstOrDefault(f => f.Name == classifier.Field) : null;
+            if (field == null)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("hard"),
+                    "hard distillation trains a distillation head beside the classifier, so the model's output must come straight from a linear layer (its classifier)");
+                return null;
+            }
+            var classifierCall = (ApplyField)producer;
+            head = field.Name;
+            var twin = head + "_dist";
+            if (_names.Contains(twin) || _fields.Fields.Any(f => f.Name == twin))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("hard"), $"the distillation head would be named '{twin}', which this model already uses; rename the classifier with 'as'");
+                return null;
+            }
+            _fields.Fields.Add(new FieldModel(twin, field.Construction, field.Annotations));
+            var cost = _fields.Costs.Last(c => c.Path == _pathPrefix + head);
+            _fields.Costs.Add(cost with { Path = _pathPrefix + twin, Notes = cost.Notes.Concat(new[] { "distillation head" }).ToList() });
+            var heads = new DistilledHeads(head, twin, classifierCall.Input);
+            if (last != null) _forward[_forward.IndexOf(last)] = last with { Value = heads };
+            else output = output with { Code = heads };
+        }
+        _distillation = new DistillationModel(args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete,
+            hard, args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong, head);
+        return output;
+    }
+}

@@ -1,0 +1,20 @@
+using Dsl.Runtime.LowBit;
+
+namespace Dsl.Runtime;
+
+/// <summary>
+/// The compression annotations' runtime side: generated code passes one of these to a layer
+/// factory (<c>Layers.Linear(..., compression: Compression.Quant(w: 4, a: 4, ...))</c>), with
+/// every argument of the annotation spelled out.
+/// </summary>
+public static class Compression
+{
+    /// <summary>@quant: LSQ (LSQ+ with <paramref name="zeroPoint"/>); null bits keep that side in full precision.</summary>
+    public static Compressor Quant(long? w, long? a, string weight, string act, bool zeroPoint, bool attention) =>
+        new QuantCompressor(w, a, weight == "per_channel", act, zeroPoint, attention);
+
+    /// <summary>@binarize: method plain, rebnn or bivit.</summary>
+    public static Compressor Binarize(string method, bool weights, bool activations, bool attention, bool scale, double factor,
+        string gamma, double gammaValue, bool qkNorm, double geluClip) =>
+        new BinarizeCompressor(method, weights, activations, attention, scale, factor, gamma, gammaValue, qkNorm, geluClip);
+}

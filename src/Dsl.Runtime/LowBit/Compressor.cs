@@ -1,0 +1,28 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.LowBit;
+
+/// <summary>
+/// How a compression annotation changes the layers it reaches: the linear and convolution
+/// layers (also those inside attention, MLP and patch embedding) and attention's own
+/// activations. Built by <see cref="Compression"/>'s functions in generated code.
+/// </summary>
+public abstract class Compressor
+{
+    /// <summary>The low bit-width form of a linear or convolution layer.</summary>
+    public abstract nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer);
+
+    /// <summary>
+    /// The quantizer of one of attention's activations, applied per head along axis 1: role
+    /// q, k, v ([B, H, T, d]) or attn, the softmax output ([B, H, T, T]); null keeps it in full
+    /// precision.
+    /// </summary>
+    public virtual nn.Module<Tensor, Tensor>? AttentionActivation(string role, long heads) => null;
+
+    /// <summary>A LayerNorm over each head's features of q and k before they are quantized (Bi-ViT).</summary>
+    public virtual bool QkNorm => false;
+
+    /// <summary>The MLP's GELU output clipped to ±this (Bi-ViT); null leaves it.</summary>
+    public virtual double? GeluClip => null;
+}

@@ -1,0 +1,66 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.LowBit;
+
+/// <summary>
+/// A linear or convolution layer (transposed too) at low bit-width: its input passes
+/// <c>input_quant</c> and its weight <c>weight_quant</c> before the layer's own operation. It
+/// keeps the layer's <c>weight</c> and <c>bias</c> under the same names, so full-precision
+/// weights load into it unchanged.
+/// </summary>
+public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+    private readonly nn.Module<Tensor, Tensor>? weight_quant;
+    private readonly nn.Module<Tensor, Tensor>? input_quant;
+    private readonly Func<Tensor, Tensor, Tensor?, Tensor> _operation;
+
+    private LowBitLayer(Parameter weight, Parameter? bias, Func<Tensor, Tensor, Tensor?, Tensor> operation,
+        nn.Module<Tensor, Tensor>? weightQuant, nn.Module<Tensor, Tensor>? inputQuant) : base(nameof(LowBitLayer))
+    {
+        this.weight = weight;
+        this.bias = bias;
+        _operation = operation;
+        weight_quant = weightQuant;
+        input_quant = inputQuant;
+        RegisterComponents();
+    }
+
+    /// <summary>The output-channel axis of the layer's weight: 0, or 1 for a transposed convolution.</summary>
+    public static long OutputAxis(nn.Module<Tensor, Tensor> layer) => layer is Convolution { transposed: true } ? 1 : 0;
+
+    /// <summary>Converts <paramref name="layer"/>, building each quantizer from the layer's weight.</summary>
+    public static LowBitLayer Of(nn.Module<Tensor, Tensor> layer, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) => layer switch
+    {
+        Linear l => new LowBitLayer(l.weight, l.bias, (x, w, b) => nn.functional.linear(x, w, b), weightQuant(l.weight), inputQuant),
+        Convolution c => new LowBitLayer(c.weight, c.bias, Convolve(c), weightQuant(c.weight), inputQuant),
+        _ => throw new ArgumentException($"only linear and convolution layers can be quantized or binarized, not {layer.GetType().Name}", nameof(layer)),
+    };
+
+    public Tensor QuantizedWeight() => weight_quant?.forward(weight) ?? weight;
+
+    public override Tensor forward(Tensor x) =>
+        _operation(input_quant?.forward(x) ?? x, QuantizedWeight(), bias);
+
+    private static Func<Tensor, Tensor, Tensor?, Tensor> Convolve(Convolution c)
+    {
+        if (c.padding_mode != PaddingModes.Zeros) throw new NotSupportedException($"a low bit-width convolution pads with zeros; padding_mode {c.padding_mode} is not supported");
+        var padding = c.padding ?? throw new NotSupportedException("a low bit-width convolution needs numeric padding, not 'same' or 'valid'");
+        var (stride, dilation, groups) = (c.stride, c.dilation, c.groups);
+        var outputPadding = c.output_padding ?? new long[c.kernel_size.Length];
+        return (c.kernel_size.Length, c.transposed) switch
+        {
+            (1, false) => (x, w, b) => nn.functional.conv1d(x, w, b, stride[0], padding[0], dilation[0], groups),
+            (2, false) => (x, w, b) => nn.functional.conv2d(x, w, b, stride, padding, dilation, groups),
+            (3, false) => (x, w, b) => nn.functional.conv3d(x, w, b, stride, padding, dilation, groups),
+            (1, true) => (x, w, b) => nn.functional.conv_transpose1d(x, w, b, stride[0], padding[0], outputPadding[0], dilation[0], groups),
+            (2, true) => (x, w, b) => nn.functional.conv_transpose2d(x, w, b, stride, padding, outputPadding, dilation, groups),
+            (3, true) => (x, w, b) => nn.functional.conv_transpose3d(x, w, b, stride, padding, outputPadding, dilation, groups),
+            _ => throw new NotSupportedException($"a {c.kernel_size.Length}-d convolution cannot be quantized"),
+        };
+    }
+}

@@ -1,10 +1,18 @@
 using BenchmarkDotNet.Running;
 
-// `throughput [threads]` prints training images/s for bench/compare-pytorch.sh; anything else
-// goes to BenchmarkDotNet (for example --filter '*').
+// `throughput [threads] [--glibc-defaults]` prints training images/s for bench/compare-pytorch.sh; `tokens [batch]
+// [rounds]` times DeiT-S against DeiT-S under DiffRate's published schedule; anything else goes
+// to BenchmarkDotNet (for example --filter '*').
 if (args.Length > 0 && args[0] == "throughput")
 {
-    Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+    Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
+        keepFreedMemory: !args.Contains("--glibc-defaults"));
+    return;
+}
+if (args.Length > 0 && args[0] == "tokens")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    Dsl.Benchmarks.TokenSpeedup.Run(batch: Arg(1, 64), rounds: Arg(2, 5));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Dsl.Benchmarks.CompileBenchmarks).Assembly).Run(args);

@@ -13,8 +13,9 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // DiffRate at laptop scale: train FashionViT, freeze it, learn per-block token rates for half
-// of its MACs, then compare without fine-tuning: full, learned rates, and uniform rates (the
-// same number of tokens merged in every block, as ToMe does) at the same MACs.
+// of its MACs (pruning and merging, and merging alone), then compare without fine-tuning: full,
+// learned rates, and uniform rates (the same number of tokens merged in every block, as ToMe
+// does) at the same MACs.
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--search-epochs N]
 // The full Fashion-MNIST (Debian's dataset-fashion-mnist) is used when present; trained
 // weights are kept in diffrate-work/ so a rerun skips the finished stages.
@@ -54,27 +55,34 @@ else
     PyTorchWeights.Save(full, weights);
 }
 
-// 2. Learn the rates on the frozen network: only the rate logits train.
-using var search = new FashionViTSearch();
-var report = PyTorchWeights.Load(search, weights, strict: false);
-Console.WriteLine($"search model: {report.Loaded.Count} tensors from the trained ViT; new: {string.Join(", ", report.Missing)}");
-foreach (var (name, p) in search.named_parameters())
-    if (!name.EndsWith("_logits", StringComparison.Ordinal)) p.requires_grad_(false);
-var rateLoss = new TokenRateLoss(search.Tokens, log: Console.Out, warmupEpochs: warmupEpochs);
-var searchTrainer = new Trainer(new TrainerOptions
+// 2. Learn the rates on the frozen network, twice: pruning and merging (DiffRate), and merging
+// alone (as the uniform schedules do). Only the rate logits train.
+(long[] Prune, long[] Merge) Search(nn.Module<Tensor, Tensor> model, TokenState tokens)
 {
-    Epochs = searchEpochs,
-    Optimizer = new OptimizerSpec.AdamW(Lr: searchLr, Decay: 0),
-    Schedule = new LearningRateSchedule.Cosine(FinalFactor: 0.1),
-    Seed = 1,
-});
-searchTrainer.Hooks.Add(rateLoss);
-searchTrainer.Fit(search, new BatchLoader(train, 128, shuffle: true, seed: 1), testLoader);
-var learned = (Prune: search.Tokens.Blocks.Select(b => b.KeptPrune).ToArray(), Merge: search.Tokens.Blocks.Select(b => b.KeptMerge).ToArray());
-Console.WriteLine($"learned schedule, to paste into FashionViT.cmodel: {search.Tokens.Schedule()}");
+    var report = PyTorchWeights.Load(model, weights, strict: false);
+    Console.WriteLine($"{model.GetType().Name}: {report.Loaded.Count} tensors from the trained ViT; new: {string.Join(", ", report.Missing)}");
+    foreach (var (name, p) in model.named_parameters())
+        if (!name.EndsWith("_logits", StringComparison.Ordinal)) p.requires_grad_(false);
+    var trainer = new Trainer(new TrainerOptions
+    {
+        Epochs = searchEpochs,
+        Optimizer = new OptimizerSpec.AdamW(Lr: searchLr, Decay: 0),
+        Schedule = new LearningRateSchedule.Cosine(FinalFactor: 0.1),
+        Seed = 1,
+    });
+    trainer.Hooks.Add(new TokenRateLoss(tokens, log: Console.Out, warmupEpochs: warmupEpochs));
+    trainer.Fit(model, new BatchLoader(train, 128, shuffle: true, seed: 1), testLoader);
+    Console.WriteLine($"learned schedule, to paste into FashionViT.cmodel: {tokens.Schedule()}");
+    return (tokens.Blocks.Select(b => b.KeptPrune).ToArray(), tokens.Blocks.Select(b => b.KeptMerge).ToArray());
+}
+using var search = new FashionViTSearch();
+var learned = Search(search, search.Tokens);
+using var mergeSearch = new FashionViTMergeSearch();
+var learnedMerge = Search(mergeSearch, mergeSearch.Tokens);
 
-// 3. Uniform rates around the same MACs: r tokens merged in every block, for the two values of
-// r whose costs bracket the learned schedule's.
+// 3. Uniform rates around the target: r tokens merged in every block, for the two values of r
+// whose costs bracket half of the full MACs. Every fixed schedule runs on the search model
+// (its weights are the trained ViT's).
 double MacsOf(long[] prune, long[] merge)
 {
     search.Tokens.Fix(prune, merge);
@@ -84,52 +92,65 @@ double MacsOf(long[] prune, long[] merge)
     search.forward(zeros(1, 1, 28, 28));
     return search.Tokens.ExpectedMacs().item<double>();
 }
-var learnedMacs = MacsOf(learned.Prune, learned.Merge);
 var tokens = 50L;
 var blocks = learned.Prune.Length;
 (long[] Prune, long[] Merge) Uniform(int r) =>
     (Enumerable.Repeat(tokens, blocks).ToArray(), Enumerable.Range(1, blocks).Select(i => Math.Max(1, tokens - (long)i * r)).ToArray());
-var r = Enumerable.Range(0, (int)tokens).Last(k => MacsOf(Uniform(k).Prune, Uniform(k).Merge) >= learnedMacs);
+var r = Enumerable.Range(0, (int)tokens).Last(k => MacsOf(Uniform(k).Prune, Uniform(k).Merge) >= FashionViT.Macs / 2.0);
 
-// 4. Accuracy and CPU inference speed (batch 64), without fine-tuning. Speeds are timed in
-// interleaved rounds (every schedule once per round, 7 rounds, the median kept), so a passing
-// slowdown of the machine does not favour one of them.
-double Accuracy(nn.Module<Tensor, Tensor> model) => Trainer.Evaluate(model, testLoader, CPU).Top1;
-var schedules = new List<(string Name, nn.Module<Tensor, Tensor> Model, long[]? Prune, long[]? Merge)>
+// 4. Accuracy and CPU inference speed (batch 64), without fine-tuning.
+var schedules = new List<(string Name, long[]? Prune, long[]? Merge)>
 {
-    ("full", full, null, null),
-    ("learned (DiffRate)", search, learned.Prune, learned.Merge),
+    ("full", null, null),
+    ("learned: prune + merge", learned.Prune, learned.Merge),
+    ("learned: merge", learnedMerge.Prune, learnedMerge.Merge),
+    ($"uniform: merge {r}/block", Uniform(r).Prune, Uniform(r).Merge),
+    ($"uniform: merge {r + 1}/block", Uniform(r + 1).Prune, Uniform(r + 1).Merge),
 };
-foreach (var k in new[] { r, r + 1 })
+nn.Module<Tensor, Tensor> Use(int i)
 {
-    var uniform = Uniform(k);
-    schedules.Add(($"uniform (merge {k}/block)", search, uniform.Prune, uniform.Merge));
+    var (_, prune, merge) = schedules[i];
+    if (prune == null) return full;
+    search.Tokens.Fix(prune, merge!);
+    return search;
 }
-void Use(int i)
+
+// Which test images each schedule classifies correctly, for accuracy and paired comparisons.
+bool[] Correct(nn.Module<Tensor, Tensor> model)
 {
-    var (_, _, prune, merge) = schedules[i];
-    if (prune != null) search.Tokens.Fix(prune, merge!);
+    model.eval();
+    using var noGrad = no_grad();
+    var correct = new List<bool>();
+    foreach (var batch in testLoader.Epoch(0, CPU))
+    {
+        using var scope = NewDisposeScope();
+        correct.AddRange(model.forward(batch.Inputs).argmax(1).eq(batch.Targets).data<bool>().ToArray());
+    }
+    return correct.ToArray();
 }
-var rows = new List<(string Name, double Top1, double Macs, double Speed, string Schedule)>();
+var rows = new List<(string Name, bool[] Correct, double Macs, double Speed, string Schedule)>();
 for (var i = 0; i < schedules.Count; i++)
 {
-    Use(i);
+    var model = Use(i);
     var macs = schedules[i].Prune == null ? FashionViT.Macs : MacsOf(schedules[i].Prune!, schedules[i].Merge!);
-    rows.Add((schedules[i].Name, Accuracy(schedules[i].Model), macs, 0, schedules[i].Prune == null ? "all 50 tokens" : search.Tokens.Schedule()));
+    rows.Add((schedules[i].Name, Correct(model), macs, 0, schedules[i].Prune == null ? "all 50 tokens" : search.Tokens.Schedule()));
 }
+
+// Speeds are timed in interleaved rounds (every schedule once per round, 11 rounds, the median
+// kept), so a passing slowdown of the machine does not favour one of them. Every forward's
+// intermediate tensors are freed with its scope, and freed memory stays in the heap, as in training.
+Allocator.KeepFreedMemory();
 var speeds = schedules.Select(_ => new List<double>()).ToList();
 using (var batch = test.Images.narrow(0, 0, 64).clone())
 using (no_grad())
 {
     full.eval();
     search.eval();
-    for (var round = 0; round < 8; round++)
+    for (var round = 0; round < 12; round++)
     {
         for (var i = 0; i < schedules.Count; i++)
         {
-            Use(i);
-            var model = schedules[i].Model;
-            // Every forward's intermediate tensors are freed with its scope, not left to the GC.
+            var model = Use(i);
             for (var w = 0; w < 3; w++)
             {
                 using var scope = NewDisposeScope();
@@ -148,12 +169,27 @@ using (no_grad())
 for (var i = 0; i < rows.Count; i++) rows[i] = rows[i] with { Speed = speeds[i].OrderBy(v => v).ElementAt(speeds[i].Count / 2) };
 
 Console.WriteLine();
-Console.WriteLine($"{"model",-24} {"top-1",8} {"MMACs",8} {"of full",8} {"images/s",9} {"speedup",8} {"speedup / MACs ratio",21}");
+Console.WriteLine($"{"model",-26} {"top-1",8} {"MMACs",8} {"of full",8} {"images/s",9} {"speedup",8} {"speedup / MACs ratio",21}");
 foreach (var row in rows)
 {
     var ratio = FashionViT.Macs / row.Macs;
     var speedup = row.Speed / rows[0].Speed;
-    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-24} {1,8:P2} {2,8:F2} {3,8:P1} {4,9:F0} {5,8:F2} {6,21:F2}",
-        row.Name, row.Top1, row.Macs / 1e6, row.Macs / FashionViT.Macs, row.Speed, speedup, speedup / ratio));
+    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-26} {1,8:P2} {2,8:F2} {3,8:P1} {4,9:F0} {5,8:F2} {6,21:F2}",
+        row.Name, row.Correct.Count(c => c) / (double)row.Correct.Length, row.Macs / 1e6, row.Macs / FashionViT.Macs, row.Speed, speedup, speedup / ratio));
 }
 foreach (var row in rows.Skip(1)) Console.WriteLine($"{row.Name}: {row.Schedule}");
+
+// Paired comparison on the same test images: where two schedules disagree, how often each is
+// right, and McNemar's χ² (with continuity correction): above 3.84 the two differ at the 5% level.
+static double McNemar(int b, int c) => b + c == 0 ? 0 : Math.Pow(Math.Max(0, Math.Abs(b - c) - 1), 2) / (b + c);
+Console.WriteLine();
+foreach (var learnedRow in rows.Skip(1).Take(2))
+{
+    foreach (var uniformRow in rows.Skip(3))
+    {
+        var onlyLearned = learnedRow.Correct.Zip(uniformRow.Correct).Count(p => p.First && !p.Second);
+        var onlyUniform = learnedRow.Correct.Zip(uniformRow.Correct).Count(p => !p.First && p.Second);
+        Console.WriteLine($"{learnedRow.Name} vs {uniformRow.Name}: {onlyLearned} images right only with the learned rates, " +
+            $"{onlyUniform} only with the uniform ones (McNemar χ² = {McNemar(onlyLearned, onlyUniform):0.00})");
+    }
+}

@@ -128,4 +128,24 @@ public class TokensTests
         var d = Assert.Single(Compile(text).Diagnostics);
         Assert.Equal(("CM0027", "'@tokens' applies to no layer here: this repeat contains no attention layer"), (d.Id, d.Message));
     }
+
+    [Fact]
+    public void Merging_alone_learns_one_set_of_rate_logits_per_block()
+    {
+        var both = Single(Compile(Vit("@tokens(target: 0.9, granularity: 2)")));
+        var merge = Single(Compile(Vit("@tokens(target: 0.9, granularity: 2, reduce: merge)")));
+        // 16 patches at granularity 2: 8 candidates, for pruning and merging or for merging alone.
+        Assert.Equal(16, both.Cost.Layers.Single(l => l.Path == "blocks.1.tokens").Params);
+        Assert.Equal(8, merge.Cost.Layers.Single(l => l.Path == "blocks.1.tokens").Params);
+        var code = (Semantics.TokenBlockCode)((Semantics.BlockConstruction)((Semantics.RepeatConstruction)merge.Class.Fields.Single(f => f.Name == "blocks").Construction).Copies[1]).Args
+            .Single(a => a.Name == "tokens").Value;
+        Assert.Equal("merge", code.Reduce);
+    }
+
+    [Fact]
+    public void Reduce_belongs_to_learned_rates()
+    {
+        var d = Assert.Single(Compile(Vit("@tokens(prune: [17, 9], reduce: merge)")).Diagnostics, d => d.IsError);
+        Assert.Equal("reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)", d.Message);
+    }
 }

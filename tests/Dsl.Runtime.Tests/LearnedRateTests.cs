@@ -110,4 +110,38 @@ public class LearnedRateTests
         var target = model.Tokens.TargetMacs / 1e9;
         Assert.InRange(hook.ExpectedGMacs[^1], target * 0.95, target * 1.05);
     }
+
+    [Fact]
+    public void A_stack_that_learns_merging_alone_keeps_every_token_through_pruning()
+    {
+        using var model = new TinyViTLearnedMerge();
+        Assert.DoesNotContain(model.named_parameters(), p => p.name.EndsWith("prune_logits", StringComparison.Ordinal));
+        var block = model.Tokens.Blocks[1];
+        Assert.Equal(17, block.KeptPrune);
+        // Uniform logits over [16, 14, ..., 2] expect 9 patches: 10 tokens with the class token.
+        Assert.Equal(10, block.KeptMerge);
+        model.train();
+        model.forward(rand(2, 1, 28, 28));
+        model.Tokens.ExpectedMacs().backward();
+        Assert.True(Logits(model, "blocks.1.tokens.merge_logits").grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void During_warm_up_epochs_the_cost_term_is_off()
+    {
+        using var model = new TinyViTLearned();
+        var loss = new TokenRateLoss(model.Tokens, warmupEpochs: 1);
+        var trainer = new Trainer(Options(epochs: 2), TextWriter.Null);
+        var added = new List<(int Epoch, bool Cost)>();
+        trainer.Hooks.Add(loss);
+        trainer.Hooks.Add(new Probe(step => added.Add((step.Epoch, loss.AdditionalLoss(step) is not null))));
+        trainer.Fit(model, Loader(TrainData(64)), Loader(TestData(32), shuffle: false));
+        Assert.All(added.Where(a => a.Epoch == 0), a => Assert.False(a.Cost));
+        Assert.All(added.Where(a => a.Epoch == 1), a => Assert.True(a.Cost));
+    }
+
+    private sealed class Probe(Action<StepContext> onStep) : TrainingHook
+    {
+        public override void OnStepEnd(StepContext step) => onStep(step);
+    }
 }

@@ -462,6 +462,10 @@ internal sealed partial class DeclarationBinder
             case BlockConstruction b:
                 foreach (var a in b.Args) CollectSymbols(a.Value, into);
                 break;
+            case CompressedConstruction k:
+                CollectSymbols(k.Layer, into);
+                foreach (var a in k.Args) CollectSymbols(a.Value, into);
+                break;
             case RepeatConstruction r:
                 r.Count.CollectSymbols(into);
                 foreach (var copy in r.Copies) CollectSymbols(copy, into);
@@ -479,6 +483,7 @@ internal sealed partial class DeclarationBinder
             case ScalarCode s: s.Expr.CollectSymbols(into); break;
             case ListCode l: foreach (var i in l.Items) i.CollectSymbols(into); break;
             case ReferenceCode r: into.Add(r.Name); break;
+            case CallCode call: foreach (var a in call.Args) CollectSymbols(a.Value, into); break;
         }
     }
 }

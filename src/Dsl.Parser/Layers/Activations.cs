@@ -75,3 +75,19 @@ public sealed class PReluSpec : LayerSpec
         return new LayerResult(b.Input, 0, count);
     }
 }
+
+/// <summary>learnable_bias: a learnable shift per channel (dimension 1), ReActNet's move before a sign or PReLU.</summary>
+public sealed class LearnableBiasSpec : LayerSpec
+{
+    public override string Name => "learnable_bias";
+    public override string Family => "activation";
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new ParamSpec[0];
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        if (!b.RequireRank(2, 5, "[N, C, ...]")) return null;
+        var channels = Size.Of(b.Input[1]);
+        b.Infer("channels", channels);
+        return new LayerResult(b.Input, 0, channels.Value);
+    }
+}

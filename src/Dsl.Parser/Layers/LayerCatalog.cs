@@ -11,7 +11,7 @@ public static class LayerCatalog
         new LinearSpec(),
         new ConvSpec(1), new ConvSpec(2), new ConvSpec(3), new ConvTranspose2dSpec(),
         ChannelNormSpec.Batch, ChannelNormSpec.Instance, new LayerNormSpec(), new GroupNormSpec(),
-        new PReluSpec(),
+        new PReluSpec(), new LearnableBiasSpec(),
         new PoolSpec(max: true, 2), new PoolSpec(max: true, 3), new PoolSpec(max: false, 2),
         new AdaptivePoolSpec(2), new AdaptivePoolSpec(3),
         new FlattenSpec(), new PixelShuffleSpec(), new UpsampleSpec(), new ReflectionPad2dSpec(),

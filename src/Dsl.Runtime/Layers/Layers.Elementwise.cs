@@ -30,4 +30,6 @@ public static partial class Layers
     public static nn.Module<Tensor, Tensor> Dropout(double p = 0.5) => nn.Dropout(p);
 
     public static nn.Module<Tensor, Tensor> Prelu(long numParameters = 1, double init = 0.25) => nn.PReLU(numParameters, init);
+
+    public static nn.Module<Tensor, Tensor> LearnableBias(long channels) => new LearnableBias(channels);
 }

@@ -176,28 +176,31 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Bipartite merging: the first <paramref name="kept"/> tokens are destinations, the rest
-    /// join them size-weighted. With <paramref name="keepSources"/> the sources stay after the
-    /// destinations (to be masked); otherwise they are gone.
+    /// join the most similar of them but the class token, size-weighted (with only the class
+    /// token kept, they are dropped). With <paramref name="keepSources"/> the sources stay after
+    /// the destinations (to be masked); otherwise they are gone.
     /// </summary>
     private static (Tensor X, Tensor Sizes) MergeInto(Tensor x, Tensor sizes, long kept, bool keepSources)
     {
-        var channels = x.shape[2];
+        var (batch, channels) = (x.shape[0], x.shape[2]);
         var sources = x.shape[1] - kept;
-        Tensor target;
+        if (kept == 1) return keepSources ? (x, sizes) : (x.narrow(1, 0, 1), sizes.narrow(1, 0, 1));
+        Tensor rows;
         using (no_grad())
         {
             var metric = x / x.norm(-1, keepdim: true);
-            var similarity = metric.narrow(1, kept, sources).matmul(metric.narrow(1, 0, kept).transpose(1, 2));
-            similarity[TensorIndex.Ellipsis, 0] = double.NegativeInfinity;
-            target = similarity.argmax(-1);
+            var similarity = metric.narrow(1, kept, sources).matmul(metric.narrow(1, 1, kept - 1).transpose(1, 2));
+            // Destination j + 1 of each image, as a row of the flattened [B·kept, C] destinations.
+            rows = (similarity.argmax(-1) + 1 + arange(batch, device: x.device).unsqueeze(1) * kept).flatten();
         }
-        var sourceSizes = sizes.narrow(1, kept, sources);
-        var weighted = (x.narrow(1, 0, kept) * sizes.narrow(1, 0, kept))
-            .scatter_add(1, target.unsqueeze(-1).expand(-1, -1, channels), x.narrow(1, kept, sources) * sourceSizes);
-        var total = sizes.narrow(1, 0, kept).scatter_add(1, target.unsqueeze(-1), sourceSizes);
+        var (destinations, destinationSizes) = (x.narrow(1, 0, kept), sizes.narrow(1, 0, kept));
+        var (moving, movingSizes) = (x.narrow(1, kept, sources), sizes.narrow(1, kept, sources));
+        var weighted = (destinations * destinationSizes).reshape(-1, channels)
+            .index_add(0, rows, (moving * movingSizes).reshape(-1, channels), 1).reshape(batch, kept, channels);
+        var total = destinationSizes.reshape(-1, 1).index_add(0, rows, movingSizes.reshape(-1, 1), 1).reshape(batch, kept, 1);
         var merged = weighted / total;
         return keepSources
-            ? (cat(new[] { merged, x.narrow(1, kept, sources) }, 1), cat(new[] { total, sourceSizes }, 1))
+            ? (cat(new[] { merged, moving }, 1), cat(new[] { total, movingSizes }, 1))
             : (merged, total);
     }
 }

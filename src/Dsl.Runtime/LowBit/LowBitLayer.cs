@@ -41,6 +41,9 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
         _ => throw new ArgumentException($"only linear and convolution layers can be quantized or binarized, not {layer.GetType().Name}", nameof(layer)),
     };
 
+    /// <summary>The latent full-precision weight that training updates.</summary>
+    public Parameter Weight => weight;
+
     public Tensor QuantizedWeight() => weight_quant?.forward(weight) ?? weight;
 
     public override Tensor forward(Tensor x) =>

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BiViT;
+using Dsl.Runtime;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Training;
+using Dsl.Runtime.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Bi-ViT at laptop scale: the small ViT trained in full precision, then fully binarized three
+// ways from its weights: the plain binary baseline, Bi-ViT's learnable scaling, and the scaling
+// with ranking-aware distillation from the full-precision ViT (hard distillation through a
+// distillation head plus the attention-ranking loss).
+//   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--binary-epochs N]
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
+var (epochs, binaryEpochs) = (IntOption("--epochs", 6), IntOption("--binary-epochs", 4));
+var work = Directory.CreateDirectory("bivit-work").FullName;
+
+var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
+Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
+var testLoader = new BatchLoader(test, 500, shuffle: false);
+BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,
+    augment: (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g));
+TrainerOptions Options(int count, double lr, double decay, long seed) => new()
+{
+    Epochs = count,
+    Optimizer = new OptimizerSpec.AdamW(Lr: lr, Decay: decay),
+    Schedule = new LearningRateSchedule.Cosine(WarmupEpochs: Math.Min(1, count / 4.0)),
+    LabelSmoothing = 0.1,
+    GradientClipNorm = 1.0,
+    Seed = seed,
+};
+
+// 1. The full-precision ViT (kept in bivit-work/ so a rerun skips it).
+manual_seed(0);
+using var full = new BiViTFull();
+var weights = Path.Combine(work, "bivit_full.safetensors");
+if (File.Exists(weights)) PyTorchWeights.Load(full, weights);
+else
+{
+    new Trainer(Options(epochs, 2e-3, 0.05, 0)).Fit(full, TrainLoader(0), testLoader);
+    PyTorchWeights.Save(full, weights);
+}
+var rows = new List<(string Name, double Top1, long Macs, long Bops, double Ops, long Parameters)>
+{
+    ("full precision", Trainer.Evaluate(full, testLoader, CPU).Top1, BiViTFull.Macs, 0, BiViTFull.Macs, BiViTFull.ParameterCount),
+};
+
+// 2. The binary ViTs, each from the full-precision weights, with the same schedule.
+void Binary(string name, nn.Module<Tensor, Tensor> model)
+{
+    var report = PyTorchWeights.Load(model, weights, strict: false);
+    Console.WriteLine($"{name}: {report.Loaded.Count} tensors from the full-precision ViT; {report.Missing.Count} new");
+    var trainer = new Trainer(Options(binaryEpochs, 1e-3, 0, 1));
+    if (model is IDistilled) Distiller.Attach(trainer, model, full);
+    var summary = trainer.Fit(model, TrainLoader(1), testLoader);
+    rows.Add((name, summary.Final.Top1, summary.Cost.Macs!.Value, summary.Cost.Bops!.Value, summary.Cost.Operations!.Value, summary.Cost.Parameters));
+}
+Binary("plain binary", new BiViTPlain());
+Binary("Bi-ViT scaling", new BiViTScaled());
+Binary("Bi-ViT scaling + distillation", new BiViTDistilled());
+
+Console.WriteLine();
+Console.WriteLine($"{"network",-30} {"top-1",8} {"vs plain",9} {"MMACs",7} {"MBOPs",7} {"MOPs",7} {"OPs saved",10} {"params",8}");
+foreach (var row in rows)
+{
+    var plain = rows.FirstOrDefault(r => r.Name == "plain binary");
+    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-30} {1,8:P2} {2,9} {3,7:F2} {4,7:F2} {5,7:F2} {6,9:F1}× {7,8:N0}",
+        row.Name, row.Top1, row.Bops == 0 ? "" : (100 * (row.Top1 - plain.Top1)).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
+        row.Macs / 1e6, row.Bops / 1e6, row.Ops / 1e6, rows[0].Ops / row.Ops, row.Parameters));
+}

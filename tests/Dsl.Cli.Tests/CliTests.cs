@@ -45,6 +45,28 @@ public class CliTests
     }
 
     [Fact]
+    public void Cost_shows_bits_bops_and_ops_for_a_binary_network()
+    {
+        var (code, output, _) = Run("cost", Sample("BiViT.cmodel"), "--model", "BiViTPlain");
+        Assert.Equal(CommandLine.Ok, code);
+        var qkv = output.Split('\n').Single(l => l.StartsWith("blocks.0.attn ", StringComparison.Ordinal));
+        Assert.Contains("W1A1", qkv);
+        var head = output.Split('\n').Single(l => l.StartsWith("head ", StringComparison.Ordinal));
+        Assert.DoesNotContain("W1A1", head);
+        Assert.Contains("OPs = BOPs/64 + full-precision MACs", output);
+        var (_, json, _) = Run("cost", Sample("BiViT.cmodel"), "--model", "BiViTPlain", "--json");
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        var bops = layers.Sum(l => l.GetProperty("bops").GetInt64());
+        var fullPrecision = layers.Where(l => !l.TryGetProperty("bits", out _)).Sum(l => l.GetProperty("macs").GetInt64());
+        Assert.Equal(bops, root.GetProperty("bops").GetInt64());
+        // Every binary layer runs all its MACs at 1×1 bit; the rest stay MACs.
+        Assert.Equal(root.GetProperty("macs").GetInt64(), bops + fullPrecision);
+        Assert.Equal(bops / 64.0 + fullPrecision, root.GetProperty("ops").GetDouble(), 6);
+    }
+
+    [Fact]
     public void Cost_json_has_model_macs_params_and_layers()
     {
         var (code, output, _) = Run("cost", Sample("EdsrBaseline.cmodel"), "--json");

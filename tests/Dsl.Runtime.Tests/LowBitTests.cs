@@ -166,4 +166,25 @@ public class LowBitTests
         RankingLoss.Compute(student, teacher, pairs: 16, new Generator(0)).backward();
         Assert.True(student.grad!.abs().sum().item<float>() > 0);
     }
+
+    public static TheoryData<string> Layers => new() { "linear", "conv1d", "conv2d", "conv3d", "conv_transpose2d" };
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void A_low_bit_layer_without_quantizers_computes_what_the_layer_computes(string kind)
+    {
+        manual_seed(9);
+        // Strides, paddings, dilations, groups and output padding that differ, so a swapped argument shows.
+        var (layer, input) = kind switch
+        {
+            "linear" => (Dsl.Runtime.Layers.Linear(6, 4), randn(2, 3, 6)),
+            "conv1d" => (Dsl.Runtime.Layers.Conv1d(4, 6, 3, stride: 2, padding: 1, dilation: 2, groups: 2), randn(2, 4, 11)),
+            "conv2d" => (Dsl.Runtime.Layers.Conv2d(4, 6, new long[] { 3, 2 }, stride: new long[] { 2, 1 }, padding: new long[] { 1, 0 }, dilation: new long[] { 1, 2 }, groups: 2), randn(2, 4, 9, 8)),
+            "conv3d" => (Dsl.Runtime.Layers.Conv3d(2, 4, 3, stride: new long[] { 1, 2, 1 }, padding: 1), randn(new long[] { 2, 2, 5, 6, 5 })),
+            _ => (Dsl.Runtime.Layers.ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, dilation: new long[] { 1, 2 }), randn(2, 4, 5, 5)),
+        };
+        var lowBit = LowBitLayer.Of(layer, _ => null, null);
+        using var noGrad = no_grad();
+        Assert.True(lowBit.forward(input).allclose(layer.forward(input), rtol: 1e-5, atol: 1e-6));
+    }
 }

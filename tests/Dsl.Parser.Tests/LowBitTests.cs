@@ -130,9 +130,9 @@ public class LowBitTests
             }
             """);
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(new[] { "Unit", "UnitQuant", "UnitQuant2" }, result.Blocks.Select(b => b.Name));
+        Assert.Equal(new[] { "Unit", "UnitW4A4", "UnitW2A2" }, result.Blocks.Select(b => b.Name));
         var low = result.Models.Single(m => m.Class.Name == "Low").Class;
-        Assert.Equal(new[] { "UnitQuant", "UnitQuant2" }, low.Fields.Select(f => ((Semantics.BlockConstruction)f.Construction).Block));
+        Assert.Equal(new[] { "UnitW4A4", "UnitW2A2" }, low.Fields.Select(f => ((Semantics.BlockConstruction)f.Construction).Block));
         var quantized = (Semantics.CompressedConstruction)result.Blocks[1].Fields.Single().Construction;
         Assert.Equal("Compression.Quant", quantized.Function);
     }

@@ -31,6 +31,9 @@ public abstract class AnnotationSchema
     /// </summary>
     public virtual string? RuntimeFunction => null;
 
+    /// <summary>What a block class compressed this way is called after its name (ViTBlockW4A4, BinaryUnitRebnn).</summary>
+    public virtual string VariantName(BoundArguments args) => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
+
     /// <summary>Extra checks across arguments; a problem located at one argument, or null.</summary>
     public virtual AnnotationProblem? Validate(BoundArguments args) => null;
 

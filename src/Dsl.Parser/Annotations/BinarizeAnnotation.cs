@@ -40,6 +40,12 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Binarize";
 
+    public override string VariantName(BoundArguments args)
+    {
+        var method = args.Word("method");
+        return char.ToUpperInvariant(method[0]) + method.Substring(1);
+    }
+
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         if (!args.Scalar("weights")!.AsBool && !args.Scalar("activations")!.AsBool)

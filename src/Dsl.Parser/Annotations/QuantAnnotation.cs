@@ -32,6 +32,9 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Quant";
 
+    public override string VariantName(BoundArguments args) =>
+        (args.Scalar("w") is { } w ? $"W{w.AsLong}" : "") + (args.Scalar("a") is { } a ? $"A{a.AsLong}" : "");
+
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         if (args["w"].Value == null && args["a"].Value == null)

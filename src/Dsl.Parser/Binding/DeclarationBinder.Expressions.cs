@@ -338,7 +338,8 @@ internal sealed partial class DeclarationBinder
         {
             var a = converting[0];
             construction = new CompressedConstruction(layer, a.Schema!.RuntimeFunction!,
-                a.Args!.Ordered.Select(arg => new ConstructionArg(arg.Spec.Name, arg.Value == null ? new NullCode() : Code(arg.Value))).ToList());
+                a.Args!.Ordered.Select(arg => new ConstructionArg(arg.Spec.Name, arg.Value == null ? new NullCode() : Code(arg.Value))).ToList(),
+                a.Schema.VariantName(a.Args));
         }
         fields.Fields.Add(new FieldModel(name, construction, applied));
 

@@ -125,7 +125,7 @@ internal sealed class FileBinder
     /// <summary>
     /// Records a block's class and returns its name. A block whose layers a call compresses
     /// differently from its earlier calls (one call under @quant, another in full precision) is
-    /// a class of its own, named after the block and the annotations it carries (ViTBlockQuant),
+    /// a class of its own, named after the block and the settings it carries (ViTBlockW4A4),
     /// so every generated class reads as plain code with no compression switches.
     /// </summary>
     public string RecordBlockClass(ClassModel model)
@@ -141,7 +141,7 @@ internal sealed class FileBinder
         name = model.Name;
         if (_blockClasses.ContainsKey(name))
         {
-            var kinds = string.Concat(model.Fields.SelectMany(f => Functions(f.Construction)).Distinct().Select(f => f.Substring(f.LastIndexOf('.') + 1)));
+            var kinds = string.Concat(model.Fields.SelectMany(f => Variants(f.Construction)).Distinct());
             var stem = model.Name + (kinds.Length == 0 ? "Plain" : kinds);
             name = stem;
             for (var n = 2; _blockClasses.ContainsKey(name) || _blocks.ContainsKey(name) || _models.Any(m => m.Name.Text == name); n++) name = stem + n;
@@ -168,12 +168,12 @@ internal sealed class FileBinder
         _ => "null",
     };
 
-    private IEnumerable<string> Functions(Construction c) => c switch
+    private IEnumerable<string> Variants(Construction c) => c switch
     {
-        CompressedConstruction k => new[] { k.Function }.Concat(Functions(k.Layer)),
-        BlockConstruction b when _blockClasses.TryGetValue(b.Block, out var inner) => inner.Fields.SelectMany(f => Functions(f.Construction)),
-        RepeatConstruction r => r.Copies.SelectMany(Functions),
-        SequenceConstruction s => s.Children.SelectMany(ch => Functions(ch.Construction)),
+        CompressedConstruction k => new[] { k.Variant },
+        BlockConstruction b when _blockClasses.TryGetValue(b.Block, out var inner) => inner.Fields.SelectMany(f => Variants(f.Construction)),
+        RepeatConstruction r => r.Copies.SelectMany(Variants),
+        SequenceConstruction s => s.Children.SelectMany(ch => Variants(ch.Construction)),
         _ => Enumerable.Empty<string>(),
     };
 }

@@ -54,8 +54,12 @@ public sealed record BlockConstruction(string Block, IReadOnlyList<ConstructionA
 /// <summary>The copies of a repeat, in order; the emitter writes a loop where copies agree.</summary>
 public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construction> Copies) : Construction;
 
-/// <summary>A layer built with a compression annotation's runtime object: Layers.Linear(..., compression: Compression.Quant(w: 4, ...)).</summary>
-public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args) : Construction;
+/// <summary>
+/// A layer built with a compression annotation's runtime object: Layers.Linear(...,
+/// compression: Compression.Quant(w: 4, ...)); <paramref name="Variant"/> names the setting in
+/// block class names (W4A4).
+/// </summary>
+public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args, string Variant) : Construction;
 
 /// <summary>Several stages in one repeat copy: a Sequential with named children.</summary>
 public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction;

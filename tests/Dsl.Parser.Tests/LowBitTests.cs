@@ -199,4 +199,19 @@ public class LowBitTests
             """);
         Assert.StartsWith("hard distillation trains a distillation head beside the classifier", d.Message);
     }
+
+    [Fact]
+    public void A_layer_is_quantized_or_binarized_not_both()
+    {
+        var d = OnlyError("""
+            model M @quant(w: 4, a: 4) {
+                input x: [N, 4]
+                output x -> linear(3) as fc @binarize
+            }
+            """);
+        Assert.Equal("CM0031", d.Id);
+        // Located at the annotation to exempt the layer from.
+        Assert.Equal((1, 9), (d.Start.Line + 1, d.Start.Character + 1));
+        Assert.Equal("'@binarize' and '@quant' both reach linear 'fc'; a layer takes one of them: exempt it from the other with @exempt(quant)", d.Message);
+    }
 }

@@ -91,4 +91,19 @@ public class TokenTests
         Assert.True(reduced.allclose(x, 0, 0));
         Assert.True(state.Sizes!.allclose(ones(2, 6, 1), 0, 0));
     }
+
+    [Fact]
+    public void Merging_down_to_the_class_token_drops_the_other_tokens_and_leaves_the_class_token_alone()
+    {
+        var state = new TokenState();
+        var block = state.Block(prune: 5, merge: 1);
+        var x = rand(2, 5, 4);
+        state.Start(x);
+        state.ClassAttention = rand(2, 4);
+        block.eval();
+        using var noGrad = no_grad();
+        var reduced = block.forward(x);
+        Assert.Equal(new long[] { 2, 1, 4 }, reduced.shape);
+        Assert.True(reduced.equal(x.narrow(1, 0, 1)).all().item<bool>());
+    }
 }

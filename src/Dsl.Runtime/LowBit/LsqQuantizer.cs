@@ -27,7 +27,7 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
     /// <param name="sign">auto (unsigned when the first batch is non-negative), signed or unsigned.</param>
     public LsqQuantizer(long bits, long channels = 1, long? channelAxis = null, string sign = "signed", bool zeroPoint = false) : base(nameof(LsqQuantizer))
     {
-        if (bits is < 2 or > 8) throw new ArgumentOutOfRangeException(nameof(bits), bits, "LSQ quantizes to 2 to 8 bits; 16 or 32 bits is full precision: leave the layer unquantized");
+        CheckBits(bits);
         if (sign is not ("auto" or "signed" or "unsigned")) throw new ArgumentException($"sign is auto, signed or unsigned, not '{sign}'", nameof(sign));
         Bits = bits;
         _channelAxis = channelAxis;
@@ -40,6 +40,12 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
     }
 
     public long Bits { get; }
+
+    /// <summary>Refuses bit-widths LSQ does not simulate: 2 to 8 only.</summary>
+    public static void CheckBits(long bits)
+    {
+        if (bits is < 2 or > 8) throw new ArgumentOutOfRangeException(nameof(bits), bits, "LSQ quantizes to 2 to 8 bits; 16 or 32 bits is full precision: leave the layer unquantized");
+    }
 
     /// <summary>Whether the range is [0, 2^b − 1] rather than [−2^(b−1), 2^(b−1) − 1].</summary>
     public bool Unsigned => unsigned.item<float>() > 0;

@@ -16,9 +16,9 @@ public sealed class QuantCompressor : Compressor
     public QuantCompressor(long? weightBits, long? activationBits, bool perChannel, string act, bool zeroPoint, bool attention)
     {
         if (weightBits == null && activationBits == null) throw new System.ArgumentException("@quant needs a bit-width for weights or activations");
-        // The quantizers check the bit-widths; fail here, at construction, rather than at the first layer.
-        if (weightBits is { } w) _ = new LsqQuantizer(w);
-        if (activationBits is { } a) _ = new LsqQuantizer(a);
+        // Fail here, at construction, rather than at the first layer.
+        if (weightBits is { } w) LsqQuantizer.CheckBits(w);
+        if (activationBits is { } a) LsqQuantizer.CheckBits(a);
         (_weightBits, _activationBits, _perChannel, _act, _zeroPoint, _attention) = (weightBits, activationBits, perChannel, act, zeroPoint, attention);
     }
 

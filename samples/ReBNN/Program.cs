@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using Dsl.Runtime;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.LowBit;
@@ -15,17 +16,34 @@ using static TorchSharp.torch.optim;
 using static TorchSharp.torch;
 
 // ReBNN at laptop scale: a ReActNet-style CNN trained in full precision, then binarized two
-// ways from its weights, each distilled from it (soft cross-entropy): the plain baseline (sign
-// weights scaled by mean |w|, sign activations, straight-through gradients) and ReBNN
-// (learnable scales, the reconstruction-aware backward with adaptive γ, 2 − 2|x| surrogate).
-// It reports accuracy and how often the binary networks' latent weights flip sign, and plots
-// the flips per epoch to oscillation.png.
-//   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--binary-epochs N]
+// ways from its weights, each distilled from it (soft cross-entropy) and trained in ReActNet's
+// two stages (binary activations, then binary weights too): the plain baseline (sign weights
+// scaled by mean |w|, sign activations, straight-through gradients) and ReBNN (learnable
+// scales, the reconstruction-aware backward with γ adaptive or constant, 2 − 2|x| surrogate).
+// Each binary network is trained with several seeds (data order and augmentation); the sample
+// reports accuracy and how often the latent weights flip sign, and plots the flips per epoch.
+//   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--stage-epochs N]
+//                         [--seeds 0,1,2] [--methods plain,rebnn,rebnn-constant]
+// Finished runs are kept in rebnn-work/ (weights and results), so a rerun, or runs of separate
+// methods in parallel, only trains what is missing; the table covers the methods and seeds asked.
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var (epochs, binaryEpochs) = (IntOption("--epochs", 6), IntOption("--binary-epochs", 6));
-var work = Directory.CreateDirectory("rebnn-work").FullName;
+var (epochs, stageEpochs) = (IntOption("--epochs", 6), IntOption("--stage-epochs", 3));
+var seeds = (Option("--seeds") ?? "0,1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+var methods = new Dictionary<string, (string Family, string Name, Func<nn.Module<Tensor, Tensor>> Create)>
+{
+    ["plain"] = ("plain", "plain binary", () => new PlainBinaryCnn()),
+    ["rebnn"] = ("rebnn", "ReBNN, γ adaptive", () => new ReBnnCnn()),
+    ["rebnn-constant"] = ("rebnn", "ReBNN, γ = 2e-4", () => new ReBnnConstantCnn()),
+};
+var chosen = (Option("--methods") ?? string.Join(",", methods.Keys)).Split(',');
+if (chosen.FirstOrDefault(m => !methods.ContainsKey(m)) is { } unknown)
+{
+    Console.Error.WriteLine($"--methods: unknown method '{unknown}'; choose from {string.Join(", ", methods.Keys)}");
+    return 1;
+}
+var work = Directory.CreateDirectory(subset ? "rebnn-work/subset" : "rebnn-work").FullName;
 
 var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
@@ -41,7 +59,7 @@ TrainerOptions Options(int count, long seed) => new()
     Seed = seed,
 };
 
-// 1. The full-precision network (kept in rebnn-work/ so a rerun skips it).
+// 1. The full-precision network.
 manual_seed(0);
 using var full = new ReActCnn();
 var weights = Path.Combine(work, "react_cnn.safetensors");
@@ -51,47 +69,95 @@ else
     new Trainer(Options(epochs, 0)).Fit(full, TrainLoader(0), testLoader);
     PyTorchWeights.Save(full, weights);
 }
-var rows = new List<(string Name, double Top1, long Macs, long Bops, double Ops, IReadOnlyList<double> Flips)>
-{
-    ("full precision", Trainer.Evaluate(full, testLoader, CPU).Top1, ReActCnn.Macs, 0, ReActCnn.Macs, Array.Empty<double>()),
-};
+var fullTop1 = Trainer.Evaluate(full, testLoader, CPU).Top1;
 
-// 2. The two binary networks, from the full-precision weights, distilled from it.
-void Binary(string name, nn.Module<Tensor, Tensor> model)
+// Trains a binary network from a checkpoint, distilled from the full-precision one.
+TrainingSummary Train(nn.Module<Tensor, Tensor> model, string from, int seed, TrainingHook? hook = null)
 {
-    var report = PyTorchWeights.Load(model, weights, strict: false);
-    Console.WriteLine($"{name}: {report.Loaded.Count} tensors from the full-precision network; new: {string.Join(", ", report.Missing)}");
-    var trainer = new Trainer(Options(binaryEpochs, 1));
+    var report = PyTorchWeights.Load(model, from, strict: false);
+    Console.WriteLine($"{model.GetName()} seed {seed}: {report.Loaded.Count} tensors from {Path.GetFileName(from)}, {report.Missing.Count} new");
+    var trainer = new Trainer(Options(stageEpochs, 1 + seed));
     Distiller.Attach(trainer, model, full);
-    var flips = new SignFlips(model);
-    trainer.Hooks.Add(flips);
-    var summary = trainer.Fit(model, TrainLoader(1), testLoader);
-    rows.Add((name, summary.Final.Top1, summary.Cost.Macs!.Value, summary.Cost.Bops!.Value, summary.Cost.Operations!.Value, flips.PerEpoch));
+    if (hook != null) trainer.Hooks.Add(hook);
+    return trainer.Fit(model, TrainLoader(1 + seed), testLoader);
 }
-Binary("plain binary", new PlainBinaryCnn());
-Binary("ReBNN", new ReBnnCnn());
 
+// 2. Stage 1: binary activations on full-precision weights, one per binarizer family and seed.
+string StageOne(string family, int seed)
+{
+    var path = Path.Combine(work, $"{family}-activations-seed{seed}.safetensors");
+    if (File.Exists(path)) return path;
+    using nn.Module<Tensor, Tensor> model = family == "plain" ? new PlainActivationsCnn() : new ReBnnActivationsCnn();
+    var summary = Train(model, weights, seed);
+    Console.WriteLine($"{family} stage 1, seed {seed}: {summary.Final.Top1:P2} with binary activations");
+    PyTorchWeights.Save(model, path);
+    return path;
+}
+
+// 3. Stage 2: binary weights too, counting sign flips. Results are kept as JSON per run.
+var results = new List<BinaryRun>();
+foreach (var seed in seeds)
+{
+    foreach (var method in chosen)
+    {
+        var file = Path.Combine(work, $"{method}-seed{seed}.json");
+        if (!File.Exists(file))
+        {
+            var (family, _, create) = methods[method];
+            var start = StageOne(family, seed);
+            using var model = create();
+            var flips = new SignFlips(model);
+            var summary = Train(model, start, seed, flips);
+            var cost = summary.Cost;
+            var run = new BinaryRun(method, seed, summary.Final.Top1, cost.Macs!.Value, cost.Bops!.Value, cost.Operations!.Value, flips.PerEpoch.ToArray());
+            File.WriteAllText(file, JsonSerializer.Serialize(run));
+        }
+        results.Add(JsonSerializer.Deserialize<BinaryRun>(File.ReadAllText(file))!);
+    }
+}
+
+// 4. The table: mean and spread over seeds, and every seed's accuracy.
+string Percent(double v) => (100 * v).ToString("0.00", CultureInfo.InvariantCulture);
 Console.WriteLine();
-Console.WriteLine($"{"network",-16} {"top-1",8} {"MMACs",7} {"MBOPs",7} {"MOPs",7} {"flips per weight, epoch by epoch",-40}");
-foreach (var row in rows)
+Console.WriteLine($"full precision: {Percent(fullTop1)}%, {ReActCnn.Macs / 1e6:F2} MMACs");
+Console.WriteLine($"{"network",-20} {"top-1 mean ± sd",16} {"per seed",-24} {"MBOPs",7} {"MOPs",7}  flips per weight, epoch by epoch (mean)");
+var groups = results.GroupBy(r => r.Method).ToList();
+foreach (var g in groups)
 {
-    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-16} {1,8:P2} {2,7:F2} {3,7:F2} {4,7:F2} {5}", row.Name, row.Top1,
-        row.Macs / 1e6, row.Bops / 1e6, row.Ops / 1e6, string.Join(" ", row.Flips.Select(f => f.ToString("0.000", CultureInfo.InvariantCulture)))));
+    var top1 = g.Select(r => r.Top1).ToArray();
+    var mean = top1.Average();
+    var sd = top1.Length > 1 ? Math.Sqrt(top1.Sum(t => (t - mean) * (t - mean)) / (top1.Length - 1)) : 0;
+    var flips = MeanFlips(g);
+    var first = g.First();
+    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,16} {2,-24} {3,7:F2} {4,7:F2}  {5}", methods[g.Key].Name,
+        $"{Percent(mean)} ± {Percent(sd)}", string.Join(" ", top1.Select(Percent)), first.Bops / 1e6, first.Ops / 1e6,
+        string.Join(" ", flips.Select(f => f.ToString("0.000", CultureInfo.InvariantCulture)))));
 }
 
-// 3. The oscillation chart.
+// 5. The oscillation chart.
 var plot = new ScottPlot.Plot();
-foreach (var row in rows.Skip(1))
+foreach (var g in groups)
 {
-    var line = plot.Add.Scatter(Enumerable.Range(1, row.Flips.Count).Select(e => (double)e).ToArray(), row.Flips.ToArray());
-    line.LegendText = row.Name;
+    var flips = MeanFlips(g);
+    var line = plot.Add.Scatter(Enumerable.Range(1, flips.Length).Select(e => (double)e).ToArray(), flips);
+    line.LegendText = methods[g.Key].Name;
 }
-plot.Title("Latent weight oscillation");
+plot.Title("Latent weight oscillation (stage 2, mean over seeds)");
 plot.XLabel("epoch");
 plot.YLabel("sign flips per binary weight");
 plot.ShowLegend();
 plot.SavePng("oscillation.png", 720, 420);
 Console.WriteLine("saved oscillation.png");
+return 0;
+
+static double[] MeanFlips(IEnumerable<BinaryRun> runs)
+{
+    var list = runs.ToList();
+    return Enumerable.Range(0, list.Min(r => r.Flips.Length)).Select(e => list.Average(r => r.Flips[e])).ToArray();
+}
+
+/// <summary>One binary network trained with one seed: its accuracy, costs and sign flips per epoch.</summary>
+sealed record BinaryRun(string Method, int Seed, double Top1, long Macs, long Bops, double Ops, double[] Flips);
 
 /// <summary>
 /// Counts, at every training step, the latent weights of the binarized layers whose sign

@@ -137,6 +137,31 @@ public class LowBitTests
         Assert.Equal("Compression.Quant", quantized.Function);
     }
 
+    [Fact]
+    public void Binarized_block_variants_are_named_after_what_they_binarize()
+    {
+        var result = Compile("""
+            block Unit(c: int) {
+                input x: [N, C, H, W]
+                output x -> conv2d(c, kernel: 3, padding: 1) as conv
+            }
+            model Plain @binarize(method: plain) {
+                input x: [N, 4, 8, 8]
+                output x -> Unit(4) as a
+            }
+            model ActivationsFirst @binarize(method: rebnn, weights: false) {
+                input x: [N, 4, 8, 8]
+                output x -> Unit(4) as a
+            }
+            model Constant @binarize(method: rebnn, gamma: constant) {
+                input x: [N, 4, 8, 8]
+                output x -> Unit(4) as a
+            }
+            """);
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.Equal(new[] { "UnitPlain", "UnitRebnnActivations", "UnitRebnnConstant" }, result.Blocks.Select(b => b.Name));
+    }
+
     private const string Teacher = """
         model Teacher {
             input x: [N, 4]

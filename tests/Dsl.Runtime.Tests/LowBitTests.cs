@@ -143,6 +143,25 @@ public class LowBitTests
     }
 
     [Fact]
+    public void Rebnn_scale_and_flip_reference_come_from_the_weights_of_the_first_forward_and_survive_a_reload()
+    {
+        // Built from one tensor, then given others (a checkpoint loaded after construction).
+        var (w, binarizer) = ReBnn(adaptive: true);
+        binarizer.train();
+        var loaded = -3 * w.detach();
+        binarizer.forward(loaded);
+        Assert.Equal(0, binarizer.LastFlips!.abs().sum().item<float>());
+        var alpha = binarizer.parameters().Single();
+        Assert.True(alpha.detach().allclose(loaded.abs().mean(new long[] { 1 }), rtol: 1e-6, atol: 0));
+
+        using (no_grad()) alpha.mul_(5);
+        var reloaded = new ReBnnWeight(w.detach(), 0, factor: 1, adaptive: true, gamma: 0);
+        reloaded.load_state_dict(binarizer.state_dict());
+        reloaded.forward(loaded);
+        Assert.True(reloaded.parameters().Single().detach().allclose(alpha.detach()));
+    }
+
+    [Fact]
     public void With_no_task_gradient_an_update_moves_w_toward_its_binary_reconstruction()
     {
         var (w, binarizer) = ReBnn(adaptive: false, gamma: 1);

@@ -40,10 +40,15 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Binarize";
 
+    /// <summary>Rebnn, RebnnActivations (weights stay full precision), PlainWeights, RebnnConstant (γ constant).</summary>
     public override string VariantName(BoundArguments args)
     {
         var method = args.Word("method");
-        return char.ToUpperInvariant(method[0]) + method.Substring(1);
+        var name = char.ToUpperInvariant(method[0]) + method.Substring(1);
+        if (!args.Scalar("weights")!.AsBool) name += "Activations";
+        if (!args.Scalar("activations")!.AsBool) name += "Weights";
+        if (method == "rebnn" && args.Word("gamma") == "constant") name += "Constant";
+        return name;
     }
 
     public override AnnotationProblem? Validate(BoundArguments args)

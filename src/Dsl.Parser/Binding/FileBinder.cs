@@ -138,14 +138,12 @@ internal sealed class FileBinder
             if (!HasTokenBlock(_blockClasses[name]) && HasTokenBlock(model)) _blockClasses[name] = model with { Name = name };
             return name;
         }
-        name = model.Name;
-        if (_blockClasses.ContainsKey(name))
-        {
-            var kinds = string.Concat(model.Fields.SelectMany(f => Variants(f.Construction)).Distinct());
-            var stem = model.Name + (kinds.Length == 0 ? "Plain" : kinds);
-            name = stem;
-            for (var n = 2; _blockClasses.ContainsKey(name) || _blocks.ContainsKey(name) || _models.Any(m => m.Name.Text == name); n++) name = stem + n;
-        }
+        // The block's own name is its uncompressed form's; a compressed form is named after its
+        // settings (BinaryUnitRebnn), so a class name says what the class does.
+        var kinds = string.Concat(model.Fields.SelectMany(f => Variants(f.Construction)).Distinct());
+        var stem = model.Name + kinds;
+        name = stem;
+        for (var n = 2; _blockClasses.ContainsKey(name) || _blocks.ContainsKey(name) && name != model.Name || _models.Any(m => m.Name.Text == name); n++) name = stem + n;
         _variants[(model.Name, key)] = name;
         _blockClasses[name] = model with { Name = name };
         _blockOrder.Add(name);

@@ -29,12 +29,15 @@ public sealed class MeanScaledSignWeight : nn.Module<Tensor, Tensor>
 /// ∂w = g·s + γ·(w − s·b) (straight through, no clipping) and ∂s = Σ g·b − γ·Σ (w − s·b)·b per
 /// channel. γ is constant, or adaptive as in the paper: per channel, the fraction of its
 /// weights whose sign flipped since the previous training step times max |g| over the channel,
-/// so γ is 0 while no sign flips. α is initialised to the channel's mean |w| / factor.
+/// so γ is 0 while no sign flips. α is initialised to the channel's mean |w| / factor at the
+/// first forward, so weights loaded after construction (a full-precision checkpoint) set it
+/// and the first step's flips count from them.
 /// </summary>
 public sealed class ReBnnWeight : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter alpha;
     private readonly Tensor previous_sign;
+    private readonly Tensor initialized;
     private readonly long _channelAxis;
     private readonly double _factor;
     private readonly bool _adaptive;
@@ -47,11 +50,9 @@ public sealed class ReBnnWeight : nn.Module<Tensor, Tensor>
         _factor = factor;
         _adaptive = adaptive;
         _gamma = gamma;
-        using (no_grad())
-        {
-            alpha = new Parameter(ChannelAxis.Reduce(weight.abs(), channelAxis, (t, dims) => t.mean(dims)) / factor);
-            previous_sign = Ste.Binary(weight);
-        }
+        alpha = new Parameter(ones(weight.shape[channelAxis]));
+        previous_sign = ones_like(weight);
+        initialized = zeros(1);
         RegisterComponents();
     }
 
@@ -60,6 +61,7 @@ public sealed class ReBnnWeight : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor w)
     {
+        if (initialized.item<float>() == 0) Initialize(w);
         var s = ChannelAxis.Broadcast(_factor * alpha.abs(), w, _channelAxis);
         var flips = zeros(alpha.shape[0], device: w.device);
         if (training)
@@ -72,6 +74,14 @@ public sealed class ReBnnWeight : nn.Module<Tensor, Tensor>
             LastFlips = flips.clone().DetachFromDisposeScope();
         }
         return ReBnnSign.apply(w, s, flips, _channelAxis, _adaptive, _gamma);
+    }
+
+    private void Initialize(Tensor w)
+    {
+        using var noGrad = no_grad();
+        alpha.copy_(ChannelAxis.Reduce(w.abs(), _channelAxis, (t, dims) => t.mean(dims)) / _factor);
+        previous_sign.copy_(Ste.Binary(w));
+        initialized.fill_(1);
     }
 }
 

@@ -11,11 +11,12 @@ using Dsl.Runtime.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Bi-ViT at laptop scale: the small ViT trained in full precision, then fully binarized three
-// ways from its weights: the plain binary baseline, Bi-ViT's learnable scaling, and the scaling
-// with ranking-aware distillation from the full-precision ViT (hard distillation through a
-// distillation head plus the attention-ranking loss).
+// Bi-ViT at laptop scale: the small ViT trained in full precision, then fully binarized from its
+// weights: the plain binary baseline, Bi-ViT's learnable scaling, and the scaling with
+// distillation from the full-precision ViT: hard distillation through a distillation head, the
+// attention-ranking loss, and both.
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--binary-epochs N]
+//                         [--rows plain,scaled,hard,ranking,distilled]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
@@ -47,31 +48,52 @@ else
     new Trainer(Options(epochs, 2e-3, 0.05, 0)).Fit(full, TrainLoader(0), testLoader);
     PyTorchWeights.Save(full, weights);
 }
-var rows = new List<(string Name, double Top1, long Macs, long Bops, double Ops, long Parameters)>
+var rows = new List<Row>
 {
-    ("full precision", Trainer.Evaluate(full, testLoader, CPU).Top1, BiViTFull.Macs, 0, BiViTFull.Macs, BiViTFull.ParameterCount),
+    new("full precision", Trainer.Evaluate(full, testLoader, CPU).Top1, BiViTFull.Macs, 0, BiViTFull.Macs, BiViTFull.ParameterCount),
 };
 
-// 2. The binary ViTs, each from the full-precision weights, with the same schedule.
-void Binary(string name, nn.Module<Tensor, Tensor> model)
+// 2. The binary ViTs, each from the full-precision weights, with the same schedule. A finished
+// row is kept in bivit-work/ (per number of epochs), so rows can be run separately (--rows).
+var binary = new Dictionary<string, (string Name, Func<nn.Module<Tensor, Tensor>> Create)>
 {
-    var report = PyTorchWeights.Load(model, weights, strict: false);
-    Console.WriteLine($"{name}: {report.Loaded.Count} tensors from the full-precision ViT; {report.Missing.Count} new");
-    var trainer = new Trainer(Options(binaryEpochs, 1e-3, 0, 1));
-    if (model is IDistilled) Distiller.Attach(trainer, model, full);
-    var summary = trainer.Fit(model, TrainLoader(1), testLoader);
-    rows.Add((name, summary.Final.Top1, summary.Cost.Macs!.Value, summary.Cost.Bops!.Value, summary.Cost.Operations!.Value, summary.Cost.Parameters));
+    ["plain"] = ("plain binary", () => new BiViTPlain()),
+    ["scaled"] = ("Bi-ViT scaling", () => new BiViTScaled()),
+    ["hard"] = ("scaling + hard distillation", () => new BiViTHard()),
+    ["ranking"] = ("scaling + ranking loss", () => new BiViTRanking()),
+    ["distilled"] = ("scaling + hard + ranking", () => new BiViTDistilled()),
+};
+var chosen = (Option("--rows") ?? string.Join(",", binary.Keys)).Split(',');
+if (chosen.FirstOrDefault(r => !binary.ContainsKey(r)) is { } unknown)
+{
+    Console.Error.WriteLine($"--rows: unknown row '{unknown}'; choose from {string.Join(", ", binary.Keys)}");
+    return 1;
 }
-Binary("plain binary", new BiViTPlain());
-Binary("Bi-ViT scaling", new BiViTScaled());
-Binary("Bi-ViT scaling + distillation", new BiViTDistilled());
+foreach (var key in chosen)
+{
+    var (name, create) = binary[key];
+    rows.Add(KeptResult.GetOrRun(Path.Combine(work, $"{key}-{binaryEpochs}-epochs.json"), () =>
+    {
+        using var model = create();
+        var report = PyTorchWeights.Load(model, weights, strict: false);
+        Console.WriteLine($"{name}: {report.Loaded.Count} tensors from the full-precision ViT; {report.Missing.Count} new");
+        var trainer = new Trainer(Options(binaryEpochs, 1e-3, 0, 1));
+        if (model is IDistilled) Distiller.Attach(trainer, model, full);
+        var summary = trainer.Fit(model, TrainLoader(1), testLoader);
+        return new Row(name, summary.Final.Top1, summary.Cost.Macs!.Value, summary.Cost.Bops!.Value, summary.Cost.Operations!.Value, summary.Cost.Parameters);
+    }));
+}
 
 Console.WriteLine();
 Console.WriteLine($"{"network",-30} {"top-1",8} {"vs plain",9} {"MMACs",7} {"MBOPs",7} {"MOPs",7} {"OPs saved",10} {"params",8}");
 foreach (var row in rows)
 {
-    var plain = rows.FirstOrDefault(r => r.Name == "plain binary");
+    var plain = rows.FirstOrDefault(r => r.Name == binary["plain"].Name);
     Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-30} {1,8:P2} {2,9} {3,7:F2} {4,7:F2} {5,7:F2} {6,9:F1}× {7,8:N0}",
-        row.Name, row.Top1, row.Bops == 0 ? "" : (100 * (row.Top1 - plain.Top1)).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
+        row.Name, row.Top1, row.Bops == 0 || plain == null ? "" : (100 * (row.Top1 - plain.Top1)).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
         row.Macs / 1e6, row.Bops / 1e6, row.Ops / 1e6, rows[0].Ops / row.Ops, row.Parameters));
 }
+return 0;
+
+/// <summary>One network's measured accuracy and costs.</summary>
+sealed record Row(string Name, double Top1, long Macs, long Bops, double Ops, long Parameters);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using Dsl.Runtime;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.LowBit;
@@ -100,8 +99,7 @@ foreach (var seed in seeds)
 {
     foreach (var method in chosen)
     {
-        var file = Path.Combine(work, $"{method}-seed{seed}.json");
-        if (!File.Exists(file))
+        results.Add(KeptResult.GetOrRun(Path.Combine(work, $"{method}-seed{seed}.json"), () =>
         {
             var (family, _, create) = methods[method];
             var start = StageOne(family, seed);
@@ -109,10 +107,8 @@ foreach (var seed in seeds)
             var flips = new SignFlips(model);
             var summary = Train(model, start, seed, flips);
             var cost = summary.Cost;
-            var run = new BinaryRun(method, seed, summary.Final.Top1, cost.Macs!.Value, cost.Bops!.Value, cost.Operations!.Value, flips.PerEpoch.ToArray());
-            File.WriteAllText(file, JsonSerializer.Serialize(run));
-        }
-        results.Add(JsonSerializer.Deserialize<BinaryRun>(File.ReadAllText(file))!);
+            return new BinaryRun(method, seed, summary.Final.Top1, cost.Macs!.Value, cost.Bops!.Value, cost.Operations!.Value, flips.PerEpoch.ToArray());
+        }));
     }
 }
 

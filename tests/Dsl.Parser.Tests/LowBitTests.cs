@@ -138,6 +138,27 @@ public class LowBitTests
     }
 
     [Fact]
+    public void Quantized_block_variants_with_the_same_bits_are_named_after_their_other_settings()
+    {
+        var result = Compile("""
+            block Unit(c: int) {
+                input x: [N, T, C]
+                output x -> linear(c) as fc
+            }
+            model Channels @quant(w: 4, a: 4) {
+                input x: [N, 4, 8]
+                output x -> Unit(8) as a
+            }
+            model Tensors @quant(w: 4, a: 4, weight: per_tensor, act: signed, zero_point: true) {
+                input x: [N, 4, 8]
+                output x -> Unit(8) as a
+            }
+            """);
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.Equal(new[] { "UnitW4A4", "UnitW4A4PerTensorSignedZeroPoint" }, result.Blocks.Select(b => b.Name));
+    }
+
+    [Fact]
     public void Binarized_block_variants_are_named_after_what_they_binarize()
     {
         var result = Compile("""

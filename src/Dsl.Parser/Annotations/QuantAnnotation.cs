@@ -32,8 +32,16 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Quant";
 
-    public override string VariantName(BoundArguments args) =>
-        (args.Scalar("w") is { } w ? $"W{w.AsLong}" : "") + (args.Scalar("a") is { } a ? $"A{a.AsLong}" : "");
+    /// <summary>W4A4; settings other than the defaults follow: W4A4PerTensor, W8A8SignedZeroPoint, W4A4NoAttention.</summary>
+    public override string VariantName(BoundArguments args)
+    {
+        var name = (args.Scalar("w") is { } w ? $"W{w.AsLong}" : "") + (args.Scalar("a") is { } a ? $"A{a.AsLong}" : "");
+        if (args.Word("weight") == "per_tensor") name += "PerTensor";
+        if (args.Word("act") != "auto") name += char.ToUpperInvariant(args.Word("act")[0]) + args.Word("act").Substring(1);
+        if (args.Scalar("zero_point")!.AsBool) name += "ZeroPoint";
+        if (!args.Scalar("attention")!.AsBool) name += "NoAttention";
+        return name;
+    }
 
     public override AnnotationProblem? Validate(BoundArguments args)
     {

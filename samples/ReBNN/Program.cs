@@ -22,7 +22,7 @@ using static TorchSharp.torch;
 // Each binary network is trained with several seeds (data order and augmentation); the sample
 // reports accuracy and how often the latent weights flip sign, and plots the flips per epoch.
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--stage-epochs N]
-//                         [--seeds 0,1,2] [--methods plain,rebnn,rebnn-constant]
+//                         [--seeds 0,1,2] [--methods plain,rebnn,rebnn-constant] [--scratch]
 // Finished runs are kept in rebnn-work/ (weights and results), so a rerun, or runs of separate
 // methods in parallel, only trains what is missing; the table covers the methods and seeds asked.
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -70,13 +70,21 @@ else
 }
 var fullTop1 = Trainer.Evaluate(full, testLoader, CPU).Top1;
 
-// Trains a binary network from a checkpoint, distilled from the full-precision one.
-TrainingSummary Train(nn.Module<Tensor, Tensor> model, string from, int seed, TrainingHook? hook = null)
+// --scratch: the harder setting, binary networks from random weights without a teacher.
+var scratch = args.Contains("--scratch");
+var runs = scratch ? Directory.CreateDirectory(Path.Combine(work, "scratch")).FullName : work;
+
+// Trains a binary network from a checkpoint (none: its random initial weights), distilled
+// from the full-precision one unless --scratch.
+TrainingSummary Train(nn.Module<Tensor, Tensor> model, string? from, int seed, TrainingHook? hook = null)
 {
-    var report = PyTorchWeights.Load(model, from, strict: false);
-    Console.WriteLine($"{model.GetName()} seed {seed}: {report.Loaded.Count} tensors from {Path.GetFileName(from)}, {report.Missing.Count} new");
+    if (from != null)
+    {
+        var report = PyTorchWeights.Load(model, from, strict: false);
+        Console.WriteLine($"{model.GetName()} seed {seed}: {report.Loaded.Count} tensors from {Path.GetFileName(from)}, {report.Missing.Count} new");
+    }
     var trainer = new Trainer(Options(stageEpochs, 1 + seed));
-    Distiller.Attach(trainer, model, full);
+    if (!scratch) Distiller.Attach(trainer, model, full);
     if (hook != null) trainer.Hooks.Add(hook);
     return trainer.Fit(model, TrainLoader(1 + seed), testLoader);
 }
@@ -84,10 +92,11 @@ TrainingSummary Train(nn.Module<Tensor, Tensor> model, string from, int seed, Tr
 // 2. Stage 1: binary activations on full-precision weights, one per binarizer family and seed.
 string StageOne(string family, int seed)
 {
-    var path = Path.Combine(work, $"{family}-activations-seed{seed}.safetensors");
+    var path = Path.Combine(runs, $"{family}-activations-seed{seed}.safetensors");
     if (File.Exists(path)) return path;
+    manual_seed(100 + seed);
     using nn.Module<Tensor, Tensor> model = family == "plain" ? new PlainActivationsCnn() : new ReBnnActivationsCnn();
-    var summary = Train(model, weights, seed);
+    var summary = Train(model, scratch ? null : weights, seed);
     Console.WriteLine($"{family} stage 1, seed {seed}: {summary.Final.Top1:P2} with binary activations");
     PyTorchWeights.Save(model, path);
     return path;
@@ -99,7 +108,7 @@ foreach (var seed in seeds)
 {
     foreach (var method in chosen)
     {
-        results.Add(KeptResult.GetOrRun(Path.Combine(work, $"{method}-seed{seed}.json"), () =>
+        results.Add(KeptResult.GetOrRun(Path.Combine(runs, $"{method}-seed{seed}.json"), () =>
         {
             var (family, _, create) = methods[method];
             var start = StageOne(family, seed);
@@ -112,21 +121,23 @@ foreach (var seed in seeds)
     }
 }
 
-// 4. The table: mean and spread over seeds, and every seed's accuracy.
+// 4. The table: mean and spread over seeds, every seed's accuracy, and the difference to the
+// plain network trained with the same seed (same data order; from scratch, same initial weights).
 string Percent(double v) => (100 * v).ToString("0.00", CultureInfo.InvariantCulture);
+string Spread(IReadOnlyList<double> values) => $"{Percent(values.Average())} ± {Percent(StandardDeviation(values))}";
 Console.WriteLine();
 Console.WriteLine($"full precision: {Percent(fullTop1)}%, {ReActCnn.Macs / 1e6:F2} MMACs");
-Console.WriteLine($"{"network",-20} {"top-1 mean ± sd",16} {"per seed",-24} {"MBOPs",7} {"MOPs",7}  flips per weight, epoch by epoch (mean)");
+Console.WriteLine($"{"network",-20} {"top-1 mean ± sd",16} {"per seed",-24} {"vs plain, paired",16} {"MBOPs",7} {"MOPs",7}  flips per weight, epoch by epoch (mean)");
 var groups = results.GroupBy(r => r.Method).ToList();
+var plain = results.Where(r => r.Method == "plain").ToDictionary(r => r.Seed, r => r.Top1);
 foreach (var g in groups)
 {
     var top1 = g.Select(r => r.Top1).ToArray();
-    var mean = top1.Average();
-    var sd = top1.Length > 1 ? Math.Sqrt(top1.Sum(t => (t - mean) * (t - mean)) / (top1.Length - 1)) : 0;
+    var paired = g.Where(r => r.Method != "plain" && plain.ContainsKey(r.Seed)).Select(r => r.Top1 - plain[r.Seed]).ToArray();
     var flips = MeanFlips(g);
     var first = g.First();
-    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,16} {2,-24} {3,7:F2} {4,7:F2}  {5}", methods[g.Key].Name,
-        $"{Percent(mean)} ± {Percent(sd)}", string.Join(" ", top1.Select(Percent)), first.Bops / 1e6, first.Ops / 1e6,
+    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,16} {2,-24} {3,16} {4,7:F2} {5,7:F2}  {6}", methods[g.Key].Name,
+        Spread(top1), string.Join(" ", top1.Select(Percent)), paired.Length == 0 ? "" : Spread(paired), first.Bops / 1e6, first.Ops / 1e6,
         string.Join(" ", flips.Select(f => f.ToString("0.000", CultureInfo.InvariantCulture)))));
 }
 
@@ -138,13 +149,22 @@ foreach (var g in groups)
     var line = plot.Add.Scatter(Enumerable.Range(1, flips.Length).Select(e => (double)e).ToArray(), flips);
     line.LegendText = methods[g.Key].Name;
 }
-plot.Title("Latent weight oscillation (stage 2, mean over seeds)");
+plot.Title($"Latent weight oscillation{(scratch ? ", from scratch" : "")} (stage 2, mean over seeds)");
 plot.XLabel("epoch");
 plot.YLabel("sign flips per binary weight");
-plot.ShowLegend();
-plot.SavePng("oscillation.png", 720, 420);
-Console.WriteLine("saved oscillation.png");
+plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+var chart = scratch ? "oscillation-scratch.png" : "oscillation.png";
+plot.SavePng(chart, 720, 420);
+Console.WriteLine($"saved {chart}");
 return 0;
+
+static double StandardDeviation(IReadOnlyList<double> values)
+{
+    if (values.Count < 2) return 0;
+    var mean = values.Average();
+    return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+}
 
 static double[] MeanFlips(IEnumerable<BinaryRun> runs)
 {

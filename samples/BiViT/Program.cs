@@ -17,13 +17,11 @@ using static TorchSharp.torch;
 // attention-ranking loss, and both.
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--binary-epochs N]
 //                         [--rows plain,scaled,hard,ranking,distilled]
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var (epochs, binaryEpochs) = (IntOption("--epochs", 6), IntOption("--binary-epochs", 4));
+var arguments = new ProgramArguments(args);
+var (epochs, binaryEpochs) = (arguments.Int("--epochs", 6), arguments.Int("--binary-epochs", 4));
 var work = Directory.CreateDirectory("bivit-work").FullName;
 
-var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
+var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,
@@ -63,7 +61,7 @@ var binary = new Dictionary<string, (string Name, Func<nn.Module<Tensor, Tensor>
     ["ranking"] = ("scaling + ranking loss", () => new BiViTRanking()),
     ["distilled"] = ("scaling + hard + ranking", () => new BiViTDistilled()),
 };
-var chosen = (Option("--rows") ?? string.Join(",", binary.Keys)).Split(',');
+var chosen = arguments.List("--rows", binary.Keys);
 if (chosen.FirstOrDefault(r => !binary.ContainsKey(r)) is { } unknown)
 {
     Console.Error.WriteLine($"--rows: unknown row '{unknown}'; choose from {string.Join(", ", binary.Keys)}");

@@ -19,15 +19,14 @@ using static TorchSharp.torch;
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--search-epochs N]
 // The full Fashion-MNIST (Debian's dataset-fashion-mnist) is used when present; trained
 // weights are kept in diffrate-work/ so a rerun skips the finished stages.
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var epochs = int.Parse(Option("--epochs") ?? "6", CultureInfo.InvariantCulture);
-var searchEpochs = int.Parse(Option("--search-epochs") ?? "2", CultureInfo.InvariantCulture);
-var searchLr = double.Parse(Option("--search-lr") ?? "0.05", CultureInfo.InvariantCulture);
-var warmupEpochs = int.Parse(Option("--warmup-epochs") ?? "0", CultureInfo.InvariantCulture);
+var arguments = new ProgramArguments(args);
+var epochs = arguments.Int("--epochs", 6);
+var searchEpochs = arguments.Int("--search-epochs", 2);
+var searchLr = arguments.Double("--search-lr", 0.05);
+var warmupEpochs = arguments.Int("--warmup-epochs", 0);
 var work = Directory.CreateDirectory("diffrate-work").FullName;
 
-var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
+var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 

@@ -17,13 +17,11 @@ using static TorchSharp.torch;
 //   dotnet run -c Release [-- --data DIR | --subset] [--cnn-epochs N] [--vit-epochs N] [--qat-epochs N]
 // The full Fashion-MNIST (Debian's dataset-fashion-mnist) is used when present; trained
 // full-precision weights are kept in quantized-work/ so a rerun skips them.
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var (cnnEpochs, vitEpochs, qatEpochs) = (IntOption("--cnn-epochs", 8), IntOption("--vit-epochs", 6), IntOption("--qat-epochs", 3));
+var arguments = new ProgramArguments(args);
+var (cnnEpochs, vitEpochs, qatEpochs) = (arguments.Int("--cnn-epochs", 8), arguments.Int("--vit-epochs", 6), arguments.Int("--qat-epochs", 3));
 var work = Directory.CreateDirectory("quantized-work").FullName;
 
-var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
+var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,

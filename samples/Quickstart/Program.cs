@@ -11,11 +11,11 @@ using static TorchSharp.torch;
 //   dotnet run -c Release                       the shipped 5,000-image subset (under 2 minutes on 2 cores)
 //   dotnet run -c Release -- --full             the full set from Debian's dataset-fashion-mnist
 //   options: --data DIR  --epochs N  --device auto|cpu|cuda  --checkpoint FILE
-var full = args.Contains("--full") || Environment.GetEnvironmentVariable("CMODEL_FULL_DATA") == "1";
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-var epochs = int.Parse(Option("--epochs") ?? (full ? "15" : "5"), CultureInfo.InvariantCulture);
+var arguments = new ProgramArguments(args);
+var full = arguments.Flag("--full") || Environment.GetEnvironmentVariable("CMODEL_FULL_DATA") == "1";
+var epochs = arguments.Int("--epochs", full ? 15 : 5);
 
-var folder = FashionMnist.Locate(Option("--data"), full);
+var folder = FashionMnist.Locate(arguments.String("--data"), full);
 var (train, test) = FashionMnist.Load(folder);
 Console.WriteLine($"Fashion-MNIST from {folder}: {train.Count:N0} training and {test.Count:N0} test images");
 
@@ -25,8 +25,8 @@ var options = new TrainerOptions
     Optimizer = new OptimizerSpec.AdamW(Lr: 3e-3, Decay: 0.05),
     Schedule = new LearningRateSchedule.Cosine(WarmupEpochs: 0.3),
     Seed = 0,
-    Device = Option("--device") ?? "auto",
-    CheckpointPath = Option("--checkpoint"),
+    Device = arguments.String("--device") ?? "auto",
+    CheckpointPath = arguments.String("--checkpoint"),
 };
 manual_seed(options.Seed);
 using var model = new FashionResNet();

@@ -25,26 +25,24 @@ using static TorchSharp.torch;
 //                         [--seeds 0,1,2] [--methods plain,rebnn,rebnn-constant] [--scratch]
 // Finished runs are kept in rebnn-work/ (weights and results), so a rerun, or runs of separate
 // methods in parallel, only trains what is missing; the table covers the methods and seeds asked.
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-var subset = args.Contains("--subset") || !Directory.Exists(FashionMnist.SystemFolder) && Option("--data") == null;
-var (epochs, stageEpochs) = (IntOption("--epochs", 6), IntOption("--stage-epochs", 3));
-var seeds = (Option("--seeds") ?? "0,1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+var arguments = new ProgramArguments(args);
+var (epochs, stageEpochs) = (arguments.Int("--epochs", 6), arguments.Int("--stage-epochs", 3));
+var seeds = arguments.IntList("--seeds", new[] { 0, 1, 2 });
 var methods = new Dictionary<string, (string Family, string Name, Func<nn.Module<Tensor, Tensor>> Create)>
 {
     ["plain"] = ("plain", "plain binary", () => new PlainBinaryCnn()),
     ["rebnn"] = ("rebnn", "ReBNN, γ adaptive", () => new ReBnnCnn()),
     ["rebnn-constant"] = ("rebnn", "ReBNN, γ = 2e-4", () => new ReBnnConstantCnn()),
 };
-var chosen = (Option("--methods") ?? string.Join(",", methods.Keys)).Split(',');
+var chosen = arguments.List("--methods", methods.Keys);
 if (chosen.FirstOrDefault(m => !methods.ContainsKey(m)) is { } unknown)
 {
     Console.Error.WriteLine($"--methods: unknown method '{unknown}'; choose from {string.Join(", ", methods.Keys)}");
     return 1;
 }
-var work = Directory.CreateDirectory(subset ? "rebnn-work/subset" : "rebnn-work").FullName;
+var work = Directory.CreateDirectory(arguments.Subset ? "rebnn-work/subset" : "rebnn-work").FullName;
 
-var (train, test) = FashionMnist.Load(FashionMnist.Locate(Option("--data"), full: !subset));
+var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,
@@ -71,7 +69,7 @@ else
 var fullTop1 = Trainer.Evaluate(full, testLoader, CPU).Top1;
 
 // --scratch: the harder setting, binary networks from random weights without a teacher.
-var scratch = args.Contains("--scratch");
+var scratch = arguments.Flag("--scratch");
 var runs = scratch ? Directory.CreateDirectory(Path.Combine(work, "scratch")).FullName : work;
 
 // Trains a binary network from a checkpoint (none: its random initial weights), distilled

@@ -43,6 +43,23 @@ public class LowBitModelTests
     }
 
     [Fact]
+    public void The_second_stage_starts_from_the_first_and_its_scales_from_the_loaded_weights()
+    {
+        manual_seed(7);
+        using var stageOne = new TinyBinaryActivationsNet();
+        using var stageTwo = new TinyBinaryNet();
+        var (missing, unexpected) = stageTwo.load_state_dict(stageOne.state_dict(), strict: false);
+        Assert.Empty(unexpected);
+        Assert.All(missing, k => Assert.StartsWith("binary.weight_quant.", k));
+        stageTwo.train();
+        stageTwo.forward(TrainData(8).Images);
+        var loaded = stageOne.state_dict()["binary.weight"];
+        var rebnn = stageTwo.modules().OfType<Dsl.Runtime.LowBit.ReBnnWeight>().Single();
+        Assert.True(rebnn.parameters().Single().detach().allclose(loaded.abs().mean(new long[] { 1, 2, 3 }), rtol: 1e-6, atol: 0));
+        Assert.Equal(0, rebnn.LastFlips!.abs().sum().item<float>());
+    }
+
+    [Fact]
     public void Distilled_models_train_against_their_teacher_with_every_declared_loss()
     {
         manual_seed(7);

@@ -50,7 +50,7 @@ else
         GradientClipNorm = 1.0,
     };
     new Trainer(options).Fit(full, new BatchLoader(train, 128, shuffle: true, seed: 0,
-        augment: (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g)), testLoader);
+        augment: Augmentations.CropAndFlip(2)), testLoader);
     PyTorchWeights.Save(full, weights);
 }
 

@@ -25,7 +25,7 @@ var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,
-    augment: (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g));
+    augment: Augmentations.CropAndFlip(2));
 
 var rows = new List<(string Family, string Bits, double Top1, long Macs, long Bops, double Ops, long Parameters)>();
 

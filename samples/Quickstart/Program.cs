@@ -30,7 +30,7 @@ var options = new TrainerOptions
 manual_seed(options.Seed);
 using var model = new FashionResNet();
 var trainLoader = new BatchLoader(train, batchSize: 128, shuffle: true, seed: options.Seed,
-    augment: (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g));
+    augment: Augmentations.CropAndFlip(2));
 var testLoader = new BatchLoader(test, batchSize: 500, shuffle: false);
 var summary = new Trainer(options).Fit(model, trainLoader, testLoader);
 summary.Print(Console.Out, terminal: !Console.IsOutputRedirected);

@@ -46,7 +46,7 @@ var (train, test) = arguments.LoadFashionMnist();
 Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images");
 var testLoader = new BatchLoader(test, 500, shuffle: false);
 BatchLoader TrainLoader(int seed) => new(train, 128, shuffle: true, seed: seed,
-    augment: (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g));
+    augment: Augmentations.CropAndFlip(2));
 // ReBNN's recipe: Adam, learning rate 1e-3 decaying linearly, no weight decay.
 TrainerOptions Options(int count, long seed) => new()
 {

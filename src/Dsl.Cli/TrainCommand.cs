@@ -86,7 +86,7 @@ internal static class TrainCommand
         stdout.WriteLine($"training {modelName} from {file} on {train.Source}");
         var summary = new Trainer(trainerOptions, stdout).Fit(
             model,
-            new BatchLoader(train, batchSize, shuffle: true, seed, (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g)),
+            new BatchLoader(train, batchSize, shuffle: true, seed, Augmentations.CropAndFlip(2)),
             new BatchLoader(test, 500, shuffle: false));
         summary.Print(stdout, terminal: stdout == Console.Out && !Console.IsOutputRedirected);
         if (options.TryGetValue("save", out var save))

@@ -96,6 +96,19 @@ public class DataTests
     }
 
     [Fact]
+    public void Crop_and_flip_crops_then_flips_with_the_same_draws()
+    {
+        var images = rand(6, 1, 5, 5);
+        using var composed = new Generator(2);
+        var expected = Augmentations.HorizontalFlip(Augmentations.RandomCrop(images, 2, composed), composed);
+        using var generator = new Generator(2);
+        var actual = Augmentations.CropAndFlip(2)(images, generator);
+        Assert.True(actual.allclose(expected, 0, 0));
+        // Not the identity: a crop of padded images moves pixels or brings in zeros.
+        Assert.False(actual.allclose(images, 0, 0));
+    }
+
+    [Fact]
     public void Each_epoch_visits_every_sample_once_in_a_seeded_order()
     {
         var labels = arange(100);

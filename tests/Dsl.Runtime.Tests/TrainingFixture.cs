@@ -30,7 +30,7 @@ internal static class TrainingFixture
     };
 
     public static BatchLoader Loader(ImageClassificationData data, int batch = 32, bool shuffle = true) =>
-        new(data, batch, shuffle, seed: 3, augment: shuffle ? (x, g) => Augmentations.HorizontalFlip(Augmentations.RandomCrop(x, 2, g), g) : null);
+        new(data, batch, shuffle, seed: 3, augment: shuffle ? Augmentations.CropAndFlip(2) : null);
 
     public static Dictionary<string, Tensor> Snapshot(nn.Module model) =>
         model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());

@@ -31,6 +31,16 @@ public static class Augmentations
         return where(flip, flipped, images);
     }
 
+    /// <summary>
+    /// The usual small-image training augmentation, for <see cref="BatchLoader"/>: a random crop
+    /// after <paramref name="padding"/> pixels of zeros, then a left-right flip with probability ½.
+    /// </summary>
+    public static Func<Tensor, Generator, Tensor> CropAndFlip(int padding) => (images, generator) =>
+    {
+        using var cropped = RandomCrop(images, padding, generator);
+        return HorizontalFlip(cropped, generator);
+    };
+
     /// <summary>(x − mean) / std, per channel.</summary>
     public static Tensor Normalize(Tensor images, double[] mean, double[] std)
     {

@@ -23,7 +23,7 @@ public static partial class Layers
 
     public static nn.Module<Tensor, Tensor> Tanh() => nn.Tanh();
 
-    public static nn.Module<Tensor, Tensor> Hardtanh(double minVal = -1, double maxVal = 1) => nn.Hardtanh(minVal, maxVal);
+    public static nn.Module<Tensor, Tensor> Hardtanh(double minVal = -1, double maxVal = 1) => new Hardtanh(minVal, maxVal);
 
     public static nn.Module<Tensor, Tensor> Softmax(long dim = -1) => nn.Softmax(dim);
 

@@ -21,16 +21,8 @@ public class TokensTests
         }
         """;
 
-    /// <summary>A published figure from shared/fixtures, which sits beside the repository (as in CI).</summary>
-    private static string Fixture(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "shared", "fixtures", name);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"shared/fixtures/{name} not found beside the repository or above {AppContext.BaseDirectory}");
-    }
+    /// <summary>A published figure copied into Fixtures/ (each file names its source).</summary>
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
     [Fact]
     public void DeiT_small_with_the_published_rates_costs_2_905_GMACs()
@@ -57,6 +49,80 @@ public class TokensTests
         Assert.Equal(published.Macs, result.Models.Single(m => m.Class.Name == "DeiTSmallDiffRate").Cost.Macs);
     }
 
+    /// <summary>A ViT of the fixture's config with one published schedule on its blocks.</summary>
+    private static string PublishedVit(JsonElement config, JsonElement schedule)
+    {
+        string List(string key) => "[" + string.Join(", ", schedule.GetProperty(key).EnumerateArray().Select(e => e.GetInt32())) + "]";
+        int C(string key) => config.GetProperty(key).GetInt32();
+        return $$"""
+            block EncoderBlock(dim: int, heads: int) {
+                input x: [N, T, dim]
+                h = x + (x -> layer_norm -> attention(heads))
+                output h + (h -> layer_norm -> mlp(hidden: dim * 4))
+            }
+            model Published {
+                input img: [N, 3, {{C("image")}}, {{C("image")}}]
+                t = img -> patch_embed(dim: {{C("width")}}, patch: {{C("patch")}}) -> cls_token -> pos_embed
+                t = t -> repeat({{C("depth")}}) { EncoderBlock({{C("width")}}, {{C("heads")}}) } @tokens(prune: {{List("prune_kept")}}, merge: {{List("merge_kept")}})
+                output t -> layer_norm -> cls_select -> linear({{C("classes")}})
+            }
+            """;
+    }
+
+    [Fact]
+    public void Every_published_ViT_L_MAE_schedule_costs_its_label_within_0_05_GMACs()
+    {
+        using var fixture = JsonDocument.Parse(File.ReadAllText(Fixture("diffrate-published-schedules.json")));
+        var vitL = fixture.RootElement.GetProperty("models").GetProperty("ViT-L-MAE");
+        var labels = new List<string>();
+        foreach (var schedule in vitL.GetProperty("schedules").EnumerateObject())
+        {
+            var result = Compile(PublishedVit(vitL.GetProperty("config"), schedule.Value));
+            Assert.False(result.HasErrors, Errors(result));
+            var gmacs = Single(result).Cost.Macs / 1e9;
+            Assert.True(Math.Abs(gmacs - double.Parse(schedule.Name, System.Globalization.CultureInfo.InvariantCulture)) <= 0.05, $"ViT-L MAE {schedule.Name}: {gmacs:0.000} GMACs");
+            labels.Add(schedule.Name);
+        }
+        Assert.Equal(new[] { "31.0", "34.7", "38.5", "42.3", "46.1" }, labels);
+    }
+
+    [Fact]
+    public void Every_published_schedule_compiles_and_rising_ones_say_what_they_keep()
+    {
+        using var fixture = JsonDocument.Parse(File.ReadAllText(Fixture("diffrate-published-schedules.json")));
+        var rising = new List<string>();
+        foreach (var model in fixture.RootElement.GetProperty("models").EnumerateObject())
+        {
+            foreach (var schedule in model.Value.GetProperty("schedules").EnumerateObject())
+            {
+                var result = Compile(PublishedVit(model.Value.GetProperty("config"), schedule.Value));
+                Assert.False(result.HasErrors, Errors(result));
+                if (result.Diagnostics.Any(d => d.Id == "CM0032")) rising.Add($"{model.Name} {schedule.Name}");
+            }
+        }
+        // The issue names these: ViT-L MAE 31.0/34.7/38.5/42.3, ViT-T 1.0, DeiT-S 2.5, and ViT-H.
+        Assert.Contains("ViT-L-MAE 42.3", rising);
+        Assert.Contains("ViT-L-MAE 31.0", rising);
+        Assert.Contains("ViT-T-DeiT 1.0", rising);
+        Assert.Contains("ViT-S-DeiT 2.5", rising);
+        Assert.Contains(rising, r => r.StartsWith("ViT-H-MAE", StringComparison.Ordinal));
+        Assert.DoesNotContain("ViT-S-DeiT 2.9", rising);
+    }
+
+    [Fact]
+    public void A_rising_list_keeps_the_running_minimum_and_warns_with_the_schedule_in_effect()
+    {
+        // Block 0 prunes to 12 and merges to 10; block 1's 15 and 14 are above the 10 entering.
+        var result = Compile(Vit("@tokens(prune: [12, 15], merge: [10, 14])"));
+        var model = Single(result);
+        var warning = Assert.Single(result.Diagnostics, d => d.Id == "CM0032");
+        Assert.Equal("a block keeps min(tokens entering, prune, merge), so some counts here change nothing; the schedule in effect is @tokens(prune: [12, 10], merge: [10, 10])", warning.Message);
+        Assert.Equal("[N, 10, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.0.mlp").Output.ToString());
+        Assert.Equal("[N, 10, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
+        // Block 1 attends over the 10 tokens block 0 left: 4·10·8² + 2·10²·8.
+        Assert.Equal(4 * 10 * 64 + 2 * 10 * 10 * 8, model.Cost.Layers.Single(l => l.Path == "blocks.1.attention").Macs);
+    }
+
     [Fact]
     public void Each_block_keeps_min_of_its_counts_and_the_mlp_runs_on_what_is_left()
     {
@@ -80,7 +146,6 @@ public class TokensTests
 
     [Theory]
     [InlineData("@tokens(prune: [17, 18])", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
-    [InlineData("@tokens(merge: [12, 15])", "@tokens merge must not increase: block 1 keeps 15 after block 0 kept 12")]
     [InlineData("@tokens(target: 0.3)", "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
     [InlineData("@tokens(target_gmacs: 1)", "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs")]
     [InlineData("@tokens(target: 0.8, exempt: [2])", "@tokens exempt names block 2 but the stack has blocks 0 to 1")]

@@ -60,15 +60,25 @@ internal sealed partial class DeclarationBinder
                     _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, span, $"@tokens {name}[{i}] keeps {counts[i]} tokens but only {available} enter the blocks");
                     return null;
                 }
-                if (i > 0 && counts[i] > counts[i - 1])
-                {
-                    _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, span, $"@tokens {name} must not increase: block {i} keeps {counts[i]} after block {i - 1} kept {counts[i - 1]}");
-                    return null;
-                }
             }
             lists[name] = counts;
         }
+        WarnIfCountsRise(tokens, available, lists["prune"], lists["merge"]);
         return Enumerable.Range(0, (int)copies).Select(i => new TokenPlan(lists["prune"][i], lists["merge"][i], false, 0, Costed: false, tokens)).ToList();
+    }
+
+    /// <summary>
+    /// A block keeps min(tokens entering, prune, merge), as DiffRate's reference does, so a list
+    /// may rise (the authors publish such schedules); say what the block really keeps.
+    /// </summary>
+    private void WarnIfCountsRise(BoundAnnotation tokens, long available, IReadOnlyList<long> prune, IReadOnlyList<long> merge)
+    {
+        var (effectivePrune, effectiveMerge) = EffectiveSchedule(available, prune, merge);
+        if (effectivePrune.SequenceEqual(prune) && effectiveMerge.SequenceEqual(merge)) return;
+        var args = tokens.Args!;
+        var span = effectivePrune.SequenceEqual(prune) || args["prune"].Value == null ? args.SpanOf("merge") : args.SpanOf("prune");
+        _diagnostics.Report(DiagnosticDescriptors.TokenCountsRise, span,
+            $"@tokens(prune: [{string.Join(", ", effectivePrune)}], merge: [{string.Join(", ", effectiveMerge)}])");
     }
 
     /// <summary>After the statement holding the block's attention: keep min(T, prune, merge) tokens.</summary>
@@ -159,5 +169,21 @@ internal sealed partial class DeclarationBinder
             macs += plan.Cost.PerTokenAfter * n;
         }
         return macs;
+    }
+
+    /// <summary>Tokens after pruning and after merging in each block: counts above what enters a block change nothing.</summary>
+    internal static (List<long> Prune, List<long> Merge) EffectiveSchedule(long available, IReadOnlyList<long> prune, IReadOnlyList<long> merge)
+    {
+        var effectivePrune = new List<long>(prune.Count);
+        var effectiveMerge = new List<long>(merge.Count);
+        var entering = available;
+        for (var i = 0; i < prune.Count; i++)
+        {
+            var pruned = System.Math.Min(entering, prune[i]);
+            entering = System.Math.Min(pruned, merge[i]);
+            effectivePrune.Add(pruned);
+            effectiveMerge.Add(entering);
+        }
+        return (effectivePrune, effectiveMerge);
     }
 }

@@ -36,6 +36,7 @@ public class DiagnosticTests
         { "CM0028", "block B {\n    input x: [N, 4]\n    output x\n}", 1, 1, "the file declares no model, so no class is generated" },
         { "CM0029", "block B {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> relu\n}", 1, 7, "block 'B' is never used, so it is not checked beyond its syntax" },
         { "CM0031", TokensTests.Vit("@tokens(prune: [5, 5, 4])"), 9, 51, "@tokens prune needs one kept count per block (2) but has 3" },
+        { "CM0033", Model("4", "linear(99999999999999999999)"), 3, 24, "99999999999999999999 is too large; CModel accepts integers, sizes and costs up to 9,007,199,254,740,991 (2^53 − 1)" },
         { "CM0032", TokensTests.Vit("@tokens(prune: [12, 15])"), 9, 51, "a block keeps min(tokens entering, prune, merge), so some counts here change nothing; the schedule in effect is @tokens(prune: [12, 12], merge: [12, 12])" },
     };
 

@@ -208,7 +208,7 @@ internal sealed partial class DeclarationBinder
         switch (expr)
         {
             case NumberSyntax n:
-                return n.IsInteger ? ScalarValue.Int((long)n.Value) : ScalarValue.Float(n.Value);
+                return Literal(n, negative: false, _diagnostics);
             case BoolSyntax b:
                 return ScalarValue.Bool(b.Value);
             case NameSyntax n:
@@ -273,7 +273,43 @@ internal sealed partial class DeclarationBinder
             '*' => l.Concrete * r.Concrete,
             _ => l.Concrete / r.Concrete,
         };
+        if (isInt ? !Limits.Fits(value) : double.IsInfinity(value))
+        {
+            _diagnostics.Report(DiagnosticDescriptors.OutOfRange, b.Span, $"{l.Describe()} {b.Operator} {r.Describe()} is {value:0.###e0}", Limits.MaxText);
+            return null;
+        }
         return new ScalarValue(value, isInt ? ScalarType.Int : ScalarType.Float, ScalarExpr.Binary(b.Operator, l.Expr, r.Expr));
+    }
+
+    /// <summary>A layer's shape and cost, or null after CM0033 where a figure passes the limit (checked arithmetic throws rather than wraps).</summary>
+    private LayerResult? BindWithinLimits(LayerSpec spec, LayerBinding binding)
+    {
+        string? excess;
+        LayerResult? result = null;
+        try
+        {
+            result = spec.Bind(binding);
+            excess = result == null ? null : Limits.Excess(result.Output, result.Macs, result.Params);
+        }
+        catch (System.ArithmeticException)
+        {
+            excess = "sizes or costs past 64 bits";
+        }
+        if (excess == null) return result;
+        _diagnostics.Report(DiagnosticDescriptors.OutOfRange, binding.Span, $"{spec.Name} on {binding.Input} gives {excess}", Limits.MaxText);
+        return null;
+    }
+
+    /// <summary>A number as written; CM0033 past the limit (or a float past double's range).</summary>
+    private static ScalarValue? Literal(NumberSyntax n, bool negative, DiagnosticBag diagnostics)
+    {
+        var sign = negative ? -1 : 1;
+        if (n.IsInteger ? !Limits.Fits(n.Value) : double.IsInfinity(n.Value))
+        {
+            diagnostics.Report(DiagnosticDescriptors.OutOfRange, n.Span, $"{(negative ? "-" : "")}{Excerpt(n)} is too large", Limits.MaxText);
+            return null;
+        }
+        return n.IsInteger ? ScalarValue.Int(sign * (long)n.Value) : ScalarValue.Float(sign * n.Value);
     }
 
     /// <summary>Applies one stage to a tensor, adding the field(s) and cost rows it creates.</summary>
@@ -312,7 +348,7 @@ internal sealed partial class DeclarationBinder
         var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
         if (args == null) return null;
         var binding = new LayerBinding(spec, input.Shape, args, stage.Name.Span, _diagnostics);
-        var result = spec.Bind(binding);
+        var result = BindWithinLimits(spec, binding);
         if (result == null) return null;
 
         var name = fields.Name(stage.Alias, spec.Name);

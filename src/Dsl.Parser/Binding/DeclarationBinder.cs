@@ -108,13 +108,12 @@ internal sealed partial class DeclarationBinder
         var expr = p.Default!;
         var negative = false;
         if (expr is UnarySyntax { Operator: '-' } u) { negative = true; expr = u.Operand; }
-        Value? value = expr switch
+        if (expr is NumberSyntax n && (kind is ArgKind.Float || (kind is ArgKind.Int && n.IsInteger)))
         {
-            NumberSyntax { IsInteger: true } n when kind is ArgKind.Int => ScalarValue.Int((long)n.Value * (negative ? -1 : 1)),
-            NumberSyntax n when kind is ArgKind.Float => ScalarValue.Float(n.Value * (negative ? -1 : 1)),
-            BoolSyntax b when kind is ArgKind.Bool && !negative => ScalarValue.Bool(b.Value),
-            _ => null,
-        };
+            if (Literal(n, negative, diagnostics) is not { } literal) return null;
+            return kind is ArgKind.Float ? ScalarValue.Float(literal.Concrete) : literal;
+        }
+        Value? value = expr is BoolSyntax b && kind is ArgKind.Bool && !negative ? ScalarValue.Bool(b.Value) : null;
         if (value == null)
         {
             var expected = kind switch { ArgKind.Int => "an int constant", ArgKind.Float => "a number constant", _ => "true or false" };
@@ -149,6 +148,11 @@ internal sealed partial class DeclarationBinder
         if (output == null) return null;
         output = BindDistillation(output);
         if (output == null) return null;
+        if (Limits.Excess(_fields.Costs) is { } excess)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
+            return null;
+        }
         var model = MakeClass(input, output, isModel: true);
         return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs));
     }

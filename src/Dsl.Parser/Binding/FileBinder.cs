@@ -69,8 +69,15 @@ internal sealed class FileBinder
         foreach (var model in _models)
         {
             var binder = new DeclarationBinder(this, model, "", AnnotationScope.Empty);
-            var result = binder.BindModel();
-            if (result != null) models.Add(result.Value);
+            try
+            {
+                if (binder.BindModel() is { } result) models.Add(result);
+            }
+            catch (System.ArithmeticException)
+            {
+                // Layers report their own overflow where they are; this catches sums made elsewhere (concatenations, annotation costs).
+                Diagnostics.Report(DiagnosticDescriptors.OutOfRange, model.Name.Span, $"model '{model.Name.Text}' computes sizes or costs past 64 bits", Semantics.Limits.MaxText);
+            }
         }
         if (_models.Count == 0 && (_blocks.Count > 0 || !Diagnostics.HasErrors))
         {

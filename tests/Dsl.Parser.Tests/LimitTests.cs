@@ -1,0 +1,49 @@
+using static Dsl.Parser.Tests.TestSupport;
+
+namespace Dsl.Parser.Tests;
+
+/// <summary>
+/// Numbers past 2^53 − 1, and sizes or costs that would overflow 64 bits, are located errors
+/// (CM0033); nothing wraps, nothing is negative, nothing throws.
+/// </summary>
+public class LimitTests
+{
+    [Theory]
+    [InlineData("model M { input x: [N, 4] output x -> linear(99999999999999999999999) }", 46, "99999999999999999999999 is too large")]
+    [InlineData("model M { input x: [N, 4] output x -> linear(9007199254740992) }", 46, "9007199254740992 is too large")]
+    [InlineData("model M(classes: int = 99999999999999999999) { input x: [N, 4] output x -> linear(classes) }", 24, "99999999999999999999 is too large")]
+    [InlineData("model M(scale: float = -1e400) { input x: [N, 4] output x }", 25, "-1e400 is too large")]
+    [InlineData("model M { input x: [N, 4, 8] output x -> conv1d(9223372036854775807, 1) }", 49, "9223372036854775807 is too large")]
+    [InlineData("model M { input x: [N, 4294967296, 4294967296] output x -> flatten -> linear(2) }", 60, "flatten on [N, 4294967296, 4294967296] gives sizes or costs past 64 bits")]
+    [InlineData("model M { input x: [N, 3037000500, 3037000500] output x -> flatten }", 60, "flatten on [N, 3037000500, 3037000500] gives sizes or costs past 64 bits")]
+    [InlineData("model M { input x: [N, 4, 8, 8] output x -> pixel_shuffle(4294967296) }", 45, "pixel_shuffle on [N, 4, 8, 8] gives sizes or costs past 64 bits")]
+    [InlineData("model M { input x: [N, 4] output x -> linear(100000000) -> linear(100000000) }", 60, "linear on [N, 100000000] gives 10,000,000,000,000,000 MACs")]
+    [InlineData("model M(w: int = 100000000) { input x: [N, 4] output x -> linear(w * w) }", 66, "100000000 * 100000000 is 1e16")]
+    public void Past_the_limit_is_a_located_error(string source, int column, string message)
+    {
+        var result = Compile(source);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("CM0033", 1, column), (d.Id, d.Start.Line + 1, d.Start.Character + 1));
+        Assert.Equal($"{message}; CModel accepts integers, sizes and costs up to 9,007,199,254,740,991 (2^53 − 1)", d.Message);
+        Assert.Empty(result.Models);
+    }
+
+    [Fact]
+    public void A_model_whose_layers_fit_but_whose_total_does_not_is_an_error_at_its_name()
+    {
+        // Each linear costs 4·10^15 MACs (under 2^53 ≈ 9.007·10^15); three of them do not fit.
+        var result = Compile("model Big { input x: [N, 40000000] output x -> linear(100000000) -> linear(40000000) -> linear(100000000) }");
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("CM0033", 7), (d.Id, d.Start.Character + 1));
+        Assert.StartsWith("model 'Big' totals 1.2e16 MACs", d.Message);
+    }
+
+    [Fact]
+    public void The_largest_accepted_figures_compile_exactly()
+    {
+        // 2^26 · 2^26 = 2^52 MACs and 2^52 + 2^26 parameters: within the limit, exact.
+        var model = Single(Compile("model M { input x: [N, 67108864] output x -> linear(67108864) }"));
+        Assert.Equal(1L << 52, model.Cost.Macs);
+        Assert.Equal((1L << 52) + (1L << 26), model.Cost.Params);
+    }
+}

@@ -34,7 +34,11 @@ public static class CModelCompiler
         var syntax = SyntaxParser.Parse(source, diagnostics);
         var binder = new FileBinder(path, syntax, diagnostics, annotations ?? AnnotationCatalog.Default);
         var (models, blocks) = binder.Bind();
-        var ordered = diagnostics.Items.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToList();
+        var dropped = diagnostics.HasErrors
+            ? new HashSet<string>(DiagnosticDescriptors.All.Where(d => d.NeedsErrorFreeFile).Select(d => d.Id))
+            : new HashSet<string>();
+        var ordered = diagnostics.Items.Where(d => !dropped.Contains(d.Id))
+            .OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToList();
         return new CompilationResult(path, syntax, models.Select(m => new ModelResult(m.Class, m.Cost)).ToList(), blocks, ordered);
     }
 }

@@ -8,7 +8,7 @@ public class DiagnosticTests
 {
     public static TheoryData<string, string, int, int, string> Cases => new()
     {
-        { "CM0001", "model M {\n    input x: [N, 4]\n    output x -> linear(3\n}", 4, 1, "expected ',' or ')', found '}'" },
+        { "CM0001", "model M {\n    input x: [N, 4]\n    output x -> linear(3\n}", 3, 25, "missing ')' to close 'linear(' at (3,23)" },
         { "CM0002", Model("4", "lienar(3)"), 3, 17, "unknown layer or block 'lienar'; did you mean 'linear'?" },
         { "CM0003", "model M {\n    input x: [N, 4]\n    output y -> linear(3)\n}", 3, 12, "unknown name 'y'; did you mean 'x'?" },
         { "CM0004", Model("4", "linear(3, bais: false)"), 3, 27, "linear has no argument 'bais'; did you mean 'bias'?" },

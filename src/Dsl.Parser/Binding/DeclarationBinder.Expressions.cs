@@ -22,6 +22,8 @@ internal sealed partial class DeclarationBinder
                     _unread.Remove(n.Name.Text);
                     return t;
                 }
+                // Its statement failed and was reported: its shape is unknown, not its name.
+                if (_failed.Contains(n.Name.Text)) return null;
                 if (_parameters.TryGetValue(n.Name.Text, out var p))
                 {
                     _diagnostics.Report(DiagnosticDescriptors.ValueKind, n.Span, "a tensor", n.Name.Text, $"{(p.Type == ScalarType.Int ? "an" : "a")} {p.TypeName}");
@@ -211,6 +213,11 @@ internal sealed partial class DeclarationBinder
                 return Literal(n, negative: false, _diagnostics);
             case BoolSyntax b:
                 return ScalarValue.Bool(b.Value);
+            case StringSyntax text when expected?.Kind == ArgKind.Word:
+                return new WordValue(text.Value);
+            case StringSyntax text:
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, text.Span, expected?.KindName ?? "a number", $"\"{text.Value}\"", "a string; only word arguments such as padding_mode: \"reflect\" take strings (write numbers without quotes)");
+                return null;
             case NameSyntax n:
                 if (_parameters.TryGetValue(n.Name.Text, out var p)) return p;
                 if (_tensors.TryGetValue(n.Name.Text, out var t))
@@ -401,6 +408,8 @@ internal sealed partial class DeclarationBinder
         if (signature == null) return null;
         var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
         if (args == null) return null;
+        // Its syntax errors are reported; what it computes is unknown, so nothing after it is checked.
+        if (block.HasSyntaxErrors) return null;
         if (!_file.Enter(block, stage.Name.Span)) return null;
         var name = fields.Name(stage.Alias, CSharpNames.Snake(block.Name.Text));
         try

@@ -25,6 +25,7 @@ internal sealed partial class DeclarationBinder
     private readonly Dictionary<string, TensorValue> _tensors = new();
     private readonly HashSet<string> _declaredVariables = new();
     private readonly Dictionary<string, Identifier> _unread = new();
+    private readonly HashSet<string> _failed = new();
     private readonly HashSet<string> _names;
     private readonly List<ForwardStatement> _forward = new();
     private readonly List<CtorParameter> _ctorParameters = new();
@@ -363,6 +364,9 @@ internal sealed partial class DeclarationBinder
                 $"{KindName} '{_decl.Name.Text}' has no output; end its body with `output <expression>`");
             return null;
         }
+        // A statement that fails is reported and the next one is still checked (as Roslyn recovers
+        // per statement); names it would have bound are known to have failed, so their uses are quiet.
+        var failed = false;
         foreach (var statement in _decl.Body.Skip(1))
         {
             switch (statement)
@@ -373,24 +377,18 @@ internal sealed partial class DeclarationBinder
                     if (_parameters.ContainsKey(a.Name.Text))
                     {
                         _diagnostics.Report(DiagnosticDescriptors.ReservedName, a.Name.Span, a.Name.Text, "it is a parameter or input dimension of this declaration");
-                        return null;
+                        failed = true;
+                        break;
                     }
-                    var value = EvaluateTensor(a.Value, a.Name.Text);
-                    if (value == null) return null;
-                    if (!_declaredVariables.Contains(a.Name.Text) || !(value.Code is VariableRef r && r.Name == a.Name.Text))
+                    var bound = BindAssignment(a);
+                    if (bound == null)
                     {
-                        Assign(a.Name.Text, value.Code);
+                        _tensors.Remove(a.Name.Text);
+                        _failed.Add(a.Name.Text);
+                        failed = true;
+                        break;
                     }
-                    if (_unread.TryGetValue(a.Name.Text, out var overwritten))
-                    {
-                        _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
-                    }
-                    var bound = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
-                    if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => st.Name.Text == "attention"))
-                    {
-                        bound = ReduceTokens(bound, a);
-                        if (bound == null) return null;
-                    }
+                    _failed.Remove(a.Name.Text);
                     _tensors[a.Name.Text] = bound;
                     _unread[a.Name.Text] = a.Name;
                     break;
@@ -398,21 +396,43 @@ internal sealed partial class DeclarationBinder
                     if (o != outputs[0])
                     {
                         _diagnostics.Report(DiagnosticDescriptors.OutputCount, o.Span, $"{KindName} '{_decl.Name.Text}' has a second output; a model or block returns one tensor");
-                        return null;
+                        failed = true;
+                        break;
                     }
                     output = EvaluateTensor(o.Value, "output");
-                    if (output == null) return null;
+                    failed |= output == null;
                     break;
             }
-            if (output != null && statement != _decl.Body.Last())
+            if (statement == outputs[0] && statement != _decl.Body.Last())
             {
                 _diagnostics.Report(DiagnosticDescriptors.OutputCount, _decl.Body[_decl.Body.ToList().IndexOf(statement) + 1].Span,
                     "nothing can follow the output statement");
                 return null;
             }
         }
+        if (failed) return null;
         foreach (var pair in _unread) _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, pair.Value.Span, pair.Key);
         return output;
+    }
+
+    private TensorValue? BindAssignment(AssignmentSyntax a)
+    {
+        var value = EvaluateTensor(a.Value, a.Name.Text);
+        if (value == null) return null;
+        if (!_declaredVariables.Contains(a.Name.Text) || !(value.Code is VariableRef r && r.Name == a.Name.Text))
+        {
+            Assign(a.Name.Text, value.Code);
+        }
+        if (_unread.TryGetValue(a.Name.Text, out var overwritten))
+        {
+            _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
+        }
+        var bound = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
+        if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => st.Name.Text == "attention"))
+        {
+            return ReduceTokens(bound, a);
+        }
+        return bound;
     }
 
     private static IEnumerable<StageSyntax> Stages(ExpressionSyntax e) => e switch

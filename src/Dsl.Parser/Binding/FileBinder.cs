@@ -66,7 +66,7 @@ internal sealed class FileBinder
     public (IReadOnlyList<(ClassModel Class, CostReport Cost)> Models, IReadOnlyList<ClassModel> Blocks) Bind()
     {
         var models = new List<(ClassModel, CostReport)>();
-        foreach (var model in _models)
+        foreach (var model in _models.Where(m => !m.HasSyntaxErrors))
         {
             var binder = new DeclarationBinder(this, model, "", AnnotationScope.Empty);
             try

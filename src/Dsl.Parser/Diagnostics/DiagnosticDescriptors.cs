@@ -2,8 +2,12 @@ using System.Collections.Generic;
 
 namespace Dsl.Parser.Diagnostics;
 
-/// <summary>A diagnostic kind: a stable id, a title and a message format ({0}, {1}, ...).</summary>
-public sealed record DiagnosticDescriptor(string Id, string Title, Severity Severity, string MessageFormat)
+/// <summary>
+/// A diagnostic kind: a stable id, a title and a message format ({0}, {1}, ...).
+/// <see cref="NeedsErrorFreeFile"/>: a conclusion about the whole file ("never used", "no
+/// model") that an error elsewhere may have made false, so it is dropped when the file has errors.
+/// </summary>
+public sealed record DiagnosticDescriptor(string Id, string Title, Severity Severity, string MessageFormat, bool NeedsErrorFreeFile = false)
 {
     public string Format(params object[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args);
 }
@@ -36,10 +40,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownType = Error("CM0023", "Unknown type", "unknown type '{0}'; expected int, float or bool");
     public static readonly DiagnosticDescriptor ValueKind = Error("CM0024", "Wrong kind of value", "expected {0} but '{1}' is {2}");
     public static readonly DiagnosticDescriptor NotDivisible = Error("CM0025", "Not divisible", "{0}");
-    public static readonly DiagnosticDescriptor UnusedBinding = Warning("CM0026", "Unused tensor", "'{0}' is computed but never used");
-    public static readonly DiagnosticDescriptor AnnotationUnused = Warning("CM0027", "Annotation applies to nothing", "'@{0}' applies to no layer here: {1} contains no {2}");
-    public static readonly DiagnosticDescriptor NoModel = Warning("CM0028", "No model", "the file declares no model, so no class is generated");
-    public static readonly DiagnosticDescriptor UnusedBlock = Warning("CM0029", "Unused block", "block '{0}' is never used, so it is not checked beyond its syntax");
+    public static readonly DiagnosticDescriptor UnusedBinding = Warning("CM0026", "Unused tensor", "'{0}' is computed but never used", needsErrorFreeFile: true);
+    public static readonly DiagnosticDescriptor AnnotationUnused = Warning("CM0027", "Annotation applies to nothing", "'@{0}' applies to no layer here: {1} contains no {2}", needsErrorFreeFile: true);
+    public static readonly DiagnosticDescriptor NoModel = Warning("CM0028", "No model", "the file declares no model, so no class is generated", needsErrorFreeFile: true);
+    public static readonly DiagnosticDescriptor UnusedBlock = Warning("CM0029", "Unused block", "block '{0}' is never used, so it is not checked beyond its syntax", needsErrorFreeFile: true);
     public static readonly DiagnosticDescriptor AnnotationArguments = Error("CM0031", "Annotation arguments", "{0}");
     public static readonly DiagnosticDescriptor TokenCountsRise = Warning("CM0032", "Token counts rise", "a block keeps min(tokens entering, prune, merge), so some counts here change nothing; the schedule in effect is {0}");
     public static readonly DiagnosticDescriptor OutOfRange = Error("CM0033", "Number out of range", "{0}; CModel accepts integers, sizes and costs up to {1}");
@@ -57,5 +61,6 @@ public static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);
 
-    private static DiagnosticDescriptor Warning(string id, string title, string format) => new(id, title, Severity.Warning, format);
+    private static DiagnosticDescriptor Warning(string id, string title, string format, bool needsErrorFreeFile = false) =>
+        new(id, title, Severity.Warning, format, needsErrorFreeFile);
 }

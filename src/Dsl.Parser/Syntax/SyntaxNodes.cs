@@ -17,14 +17,19 @@ public enum DeclarationKind
     Block,
 }
 
-/// <summary>A <c>model</c> or <c>block</c>: a header with parameters and annotations, and a body.</summary>
+/// <summary>
+/// A <c>model</c> or <c>block</c>: a header with parameters and annotations, and a body.
+/// <see cref="HasSyntaxErrors"/>: some statement could not be parsed (and was reported), so the
+/// body is incomplete and is not checked further.
+/// </summary>
 public sealed record DeclarationSyntax(
     DeclarationKind Kind,
     Identifier Name,
     IReadOnlyList<ParameterSyntax> Parameters,
     IReadOnlyList<AnnotationSyntax> Annotations,
     IReadOnlyList<StatementSyntax> Body,
-    TextSpan Span);
+    TextSpan Span,
+    bool HasSyntaxErrors = false);
 
 public sealed record ParameterSyntax(Identifier Name, Identifier Type, ExpressionSyntax? Default, TextSpan Span);
 
@@ -46,6 +51,9 @@ public sealed record OutputSyntax(ExpressionSyntax Value, TextSpan Span) : State
 public abstract record ExpressionSyntax(TextSpan Span);
 
 public sealed record NumberSyntax(double Value, bool IsInteger, string Text, TextSpan Span) : ExpressionSyntax(Span);
+
+/// <summary><c>"reflect"</c>: a word argument in quotes (the quotes are not part of Value).</summary>
+public sealed record StringSyntax(string Value, TextSpan Span) : ExpressionSyntax(Span);
 
 public sealed record BoolSyntax(bool Value, TextSpan Span) : ExpressionSyntax(Span);
 

@@ -25,7 +25,7 @@ public class DiagnosticTests
         { "CM0015", "model M {\n    input x: [N, 4]\n}", 1, 7, "model 'M' has no output; end its body with `output <expression>`" },
         { "CM0016", Model("4", "linear(3) @quantise(bits: 4)"), 3, 28, "unknown annotation '@quantise'" },
         { "CM0017", Model("4", "linear(3) @sparse(n: 2)"), 3, 28, "annotation '@sparse' (Bi-Mask N:M sparsity) is not available in this version of CModel" },
-        { "CM0019", "block B(c: int) {\n    input x: [N, C]\n    output x -> B(c)\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B(4)\n}", 3, 17, "block 'B' uses itself (B -> B)" },
+        { "CM0019", "block B(c: int) {\n    input x: [N, C]\n    output x -> B(c)\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B(4)\n}", 3, 17, "block 'B' uses itself (B -> B) (in the call at (7,17))" },
         { "CM0020", "model M {\n    input x: [3, 4]\n    output x\n}", 2, 15, "the first dimension of an input is the batch: write a name such as N" },
         { "CM0021", "model M(c: int) {\n    input x: [N, 4]\n    output x -> linear(c)\n}", 1, 9, "model parameter 'c' needs a default value (for example 'c: int = ...') so that the model can be checked and costed" },
         { "CM0022", Model("4", "linear(3) as forward"), 3, 30, "'forward' is reserved (TorchSharp's Module has a member of that name); choose another name" },

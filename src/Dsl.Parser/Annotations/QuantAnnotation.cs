@@ -20,8 +20,8 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
-        new ParamSpec("w", ArgKind.Int),
-        new ParamSpec("a", ArgKind.Int),
+        new ParamSpec("w", ArgKind.Int, Aliases: new[] { "weights", "bits", "w_bits", "wbits", "weight_bits", "n_bits", "nbits" }),
+        new ParamSpec("a", ArgKind.Int, Aliases: new[] { "activations", "activation", "acts", "a_bits", "abits", "act_bits", "activation_bits" }),
         ParamSpec.Word("weight", "per_channel", "per_tensor"),
         ParamSpec.Word("act", "auto", "signed", "unsigned"),
         ParamSpec.Bool("zero_point", false),

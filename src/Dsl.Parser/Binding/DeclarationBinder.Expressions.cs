@@ -342,7 +342,7 @@ internal sealed partial class DeclarationBinder
                 return null;
             case LayerStageSyntax unknown:
                 _diagnostics.Report(DiagnosticDescriptors.UnknownLayer, unknown.Name.Span, unknown.Name.Text,
-                    Suggestions.DidYouMean(unknown.Name.Text, LayerCatalog.All.Keys.Concat(_file.BlockNames)));
+                    LayerCatalog.Suggest(unknown.Name.Text, _file.BlockNames));
                 return null;
             default:
                 return null;

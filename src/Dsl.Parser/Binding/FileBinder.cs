@@ -120,10 +120,15 @@ internal sealed class FileBinder
             return false;
         }
         _instantiating.Push(block.Name.Text);
+        Diagnostics.EnterCall(callSpan);
         return true;
     }
 
-    public void Leave() => _instantiating.Pop();
+    public void Leave()
+    {
+        _instantiating.Pop();
+        Diagnostics.LeaveCall();
+    }
 
     private static bool HasTokenBlock(ClassModel model) => model.Parameters.Any(p => p.Kind == CtorParameterKind.TokenBlock);
 

@@ -18,6 +18,27 @@ public static class LayerCatalog
         new PatchEmbedSpec(), new ClsTokenSpec(), new PosEmbedSpec(), new AttentionSpec(), new MlpSpec(), new ClsSelectSpec(),
     }.Concat(ElementwiseSpec.All).ToDictionary(l => l.Name);
 
+    /// <summary>
+    /// Names from PyTorch, Keras and papers that people write for a layer the language has under
+    /// another name; an unknown layer suggests what to write instead of the nearest spelling.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
+    {
+        ["dense"] = "linear", ["fc"] = "linear", ["conv"] = "conv2d", ["bn"] = "batch_norm", ["batchnorm"] = "batch_norm",
+        ["batch_norm2d"] = "batch_norm", ["layernorm"] = "layer_norm", ["ln"] = "layer_norm", ["groupnorm"] = "group_norm",
+        ["swish"] = "silu", ["maxpool"] = "max_pool2d", ["max_pool"] = "max_pool2d", ["avgpool"] = "avg_pool2d", ["avg_pool"] = "avg_pool2d",
+        ["global_avg_pool"] = "adaptive_avg_pool2d(1)", ["gap"] = "adaptive_avg_pool2d(1)", ["interpolate"] = "upsample",
+        ["cat"] = "concat", ["self_attention"] = "attention", ["multihead_attention"] = "attention", ["mhsa"] = "attention",
+        ["msa"] = "attention", ["ffn"] = "mlp", ["feed_forward"] = "mlp", ["relu6"] = "hardtanh(0, 6)", ["clamp"] = "hardtanh",
+        ["pixelshuffle"] = "pixel_shuffle", ["convtranspose2d"] = "conv_transpose2d", ["deconv"] = "conv_transpose2d",
+    };
+
+    /// <summary>"; did you mean ...?" for an unknown layer: a known alias first, then the nearest name.</summary>
+    public static string Suggest(string name, IEnumerable<string> blocks) =>
+        Aliases.TryGetValue(name.ToLowerInvariant(), out var meant) && !All.ContainsKey(name)
+            ? $"; did you mean '{meant}'?"
+            : Semantics.Suggestions.DidYouMean(name, All.Keys.Concat(blocks));
+
     /// <summary>Functions written in expression position rather than after '->'.</summary>
     public const string Concat = "concat";
 }

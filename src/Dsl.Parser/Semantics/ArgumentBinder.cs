@@ -48,8 +48,9 @@ internal static class ArgumentBinder
                 spec = specs.FirstOrDefault(s => s.Name == arg.Name.Text);
                 if (spec == null)
                 {
+                    var meant = specs.FirstOrDefault(s => s.Aliases?.Contains(arg.Name.Text) == true);
                     diagnostics.Report(DiagnosticDescriptors.UnknownArgument, arg.Name.Span, owner, arg.Name.Text,
-                        Suggestions.DidYouMean(arg.Name.Text, specs.Select(s => s.Name)));
+                        meant != null ? $"; did you mean '{meant.Name}'?" : Suggestions.DidYouMean(arg.Name.Text, specs.Select(s => s.Name)));
                     ok = false;
                     continue;
                 }

@@ -18,7 +18,8 @@ public enum ArgKind
 /// <summary>
 /// One argument a layer, block or annotation takes. <see cref="Default"/> null and not
 /// <see cref="Required"/> means the default depends on other arguments (a pool's stride is
-/// its kernel).
+/// its kernel). <see cref="Aliases"/> are names people reach for from other tools
+/// (<c>bits</c> for <c>w</c>); they are suggested, never accepted.
 /// </summary>
 public sealed record ParamSpec(
     string Name,
@@ -27,7 +28,8 @@ public sealed record ParamSpec(
     bool Required = false,
     double? Min = null,
     double? Max = null,
-    IReadOnlyList<string>? Words = null)
+    IReadOnlyList<string>? Words = null,
+    IReadOnlyList<string>? Aliases = null)
 {
     public string KindName => Kind switch
     {

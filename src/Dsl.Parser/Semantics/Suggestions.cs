@@ -7,11 +7,17 @@ namespace Dsl.Parser.Semantics;
 /// <summary>"did you mean" for misspelt names: the closest candidate within a small edit distance.</summary>
 public static class Suggestions
 {
+    /// <summary>Longer names are not misspellings of anything; the bound keeps the comparison linear in the file.</summary>
+    private const int MaxLength = 64;
+
     public static string DidYouMean(string name, IEnumerable<string> candidates)
     {
+        if (name.Length > MaxLength) return "";
+        var limit = Math.Max(1, Math.Min(3, name.Length / 3));
         var best = candidates
+            .Where(c => Math.Abs(c.Length - name.Length) <= limit)
             .Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(x => x.d <= Math.Max(1, Math.Min(3, name.Length / 3)))
+            .Where(x => x.d <= limit)
             .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal)
             .Select(x => x.c)
             .FirstOrDefault();

@@ -9,6 +9,8 @@ public readonly record struct TextSpan(int Start, int Length)
 
     public static TextSpan FromBounds(int start, int end) => new(start, Math.Max(0, end - start));
 
+    public bool Contains(TextSpan other) => other.Start >= Start && other.End <= End;
+
     public TextSpan Cover(TextSpan other) => FromBounds(Math.Min(Start, other.Start), Math.Max(End, other.End));
 }
 

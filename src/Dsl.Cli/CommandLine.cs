@@ -124,7 +124,7 @@ public static class CommandLine
                 : $"cmodel cost: {file} has no model '{model}'; it has: {(names.Length == 0 ? "none" : names)}");
             return Usage;
         }
-        if (json) CostJson.Write(models.Select(m => m.Cost).ToList(), file, stdout, single: model != null || models.Count == 1);
+        if (json) CostJson.Write(models.Select(m => m.Cost).ToList(), file, stdout);
         else foreach (var m in models) CostTable.Write(m.Cost, file, stdout);
         return Ok;
     }

@@ -8,26 +8,37 @@ using Dsl.Parser.Semantics;
 
 namespace Dsl.Cli;
 
-/// <summary>The machine-readable cost report: model, macs, params, layers, and shapes (-1 is the batch).</summary>
+/// <summary>
+/// The machine-readable cost report, one shape whatever the file holds (docs/cli.md):
+/// <c>{ "schema": 1, "file", "models": [ { "model", "input", "output", "macs", "params",
+/// "bops", "ops", "layers": [ { "name", "layer", "output", "macs", "params", "bits"?, "bops",
+/// "annotations": { kind: { argument: value } } } ] } ] }</c>. Shapes use -1 for the batch;
+/// annotation values keep their types (numbers, booleans, strings for words, arrays).
+/// </summary>
 public static class CostJson
 {
-    public static void Write(IReadOnlyList<CostReport> reports, string file, TextWriter output, bool single)
+    public const int Schema = 1;
+
+    public static void Write(IReadOnlyList<CostReport> reports, string file, TextWriter output)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            if (!single) json.WriteStartArray();
-            foreach (var report in reports) WriteReport(json, report, file);
-            if (!single) json.WriteEndArray();
+            json.WriteStartObject();
+            json.WriteNumber("schema", Schema);
+            json.WriteString("file", file);
+            json.WriteStartArray("models");
+            foreach (var report in reports) WriteReport(json, report);
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteReport(Utf8JsonWriter json, CostReport report, string file)
+    private static void WriteReport(Utf8JsonWriter json, CostReport report)
     {
         json.WriteStartObject();
         json.WriteString("model", report.Model);
-        json.WriteString("file", file);
         WriteShape(json, "input", report.Input);
         WriteShape(json, "output", report.Output);
         json.WriteNumber("macs", report.Macs);
@@ -49,7 +60,11 @@ public static class CostJson
             foreach (var a in layer.Annotations)
             {
                 json.WriteStartObject(a.Kind);
-                foreach (var arg in a.Arguments) json.WriteString(arg.Key, arg.Value);
+                foreach (var arg in a.Arguments)
+                {
+                    json.WritePropertyName(arg.Key);
+                    WriteValue(json, arg.Value);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndObject();
@@ -57,6 +72,30 @@ public static class CostJson
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, Value value)
+    {
+        switch (value)
+        {
+            case ScalarValue { Type: ScalarType.Bool } b:
+                json.WriteBooleanValue(b.AsBool);
+                break;
+            case ScalarValue { Type: ScalarType.Int } i:
+                json.WriteNumberValue(i.AsLong);
+                break;
+            case ScalarValue f:
+                json.WriteNumberValue(f.Concrete);
+                break;
+            case ListValue list:
+                json.WriteStartArray();
+                foreach (var item in list.Items) WriteValue(json, item);
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(value.Describe());
+                break;
+        }
     }
 
     private static void WriteShape(Utf8JsonWriter json, string name, Shape shape)

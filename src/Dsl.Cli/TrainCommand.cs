@@ -13,7 +13,7 @@ namespace Dsl.Cli;
 /// <summary>`cmodel train FILE --model NAME`: trains a model of a .cmodel file on Fashion-MNIST.</summary>
 internal static class TrainCommand
 {
-    public const string Usage = "cmodel train FILE --model NAME [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N]";
+    public const string Usage = "cmodel train FILE [--model NAME] [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N]";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -36,7 +36,6 @@ internal static class TrainCommand
         var known = new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed" };
         if (options.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Fail(stderr, $"unknown option --{unknown}");
         if (file == null) return Fail(stderr, "give a .cmodel file");
-        if (!options.TryGetValue("model", out var modelName)) return Fail(stderr, "give the model to train with --model NAME");
         if (!TryInt(options, "epochs", 5, out var epochs) || !TryInt(options, "batch-size", 128, out var batchSize) || !TryInt(options, "seed", 0, out var seed))
             return Fail(stderr, "--epochs, --batch-size and --seed take whole numbers");
         if (!double.TryParse(options.GetValueOrDefault("lr", "0.003"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr))
@@ -51,11 +50,26 @@ internal static class TrainCommand
         {
             return Fail(stderr, $"cannot read {file}: {e.Message}");
         }
+        var device = options.GetValueOrDefault("device", "auto");
+        try
+        {
+            Devices.Resolve(device);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Fail(stderr, e.Message);
+        }
         var assembly = InMemoryModels.Compile(file, text, stderr);
         if (assembly == null) return CommandLine.FileErrors;
+        var names = InMemoryModels.ModelNames(assembly).ToList();
+        if (!options.TryGetValue("model", out var modelName))
+        {
+            if (names.Count != 1) return Fail(stderr, $"{file} declares {(names.Count == 0 ? "no model" : "the models " + string.Join(", ", names))}; choose one with --model NAME");
+            modelName = names[0];
+        }
         var type = InMemoryModels.FindModel(assembly, modelName);
         if (type == null)
-            return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", InMemoryModels.ModelNames(assembly))}");
+            return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", names)}");
         var input = InMemoryModels.Shape(type, "InputShape");
         var output = InMemoryModels.Shape(type, "OutputShape");
         if (!input.SequenceEqual(new long[] { -1, 1, 28, 28 }) || !output.SequenceEqual(new long[] { -1, 10 }))
@@ -77,7 +91,7 @@ internal static class TrainCommand
             Optimizer = new OptimizerSpec.AdamW(lr, Decay: 0.05),
             Schedule = new LearningRateSchedule.Cosine(WarmupEpochs: Math.Min(1, 0.3 * epochs)),
             Seed = seed,
-            Device = options.GetValueOrDefault("device", "auto"),
+            Device = device,
             CheckpointPath = options.GetValueOrDefault("checkpoint"),
             Progress = stdout == Console.Out ? ProgressMode.Auto : ProgressMode.Lines,
         };

@@ -56,7 +56,7 @@ public class CliTests
         Assert.Contains("OPs = BOPs/64 + full-precision MACs", output);
         var (_, json, _) = Run("cost", Sample("BiViT.cmodel"), "--model", "BiViTPlain", "--json");
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+        var root = document.RootElement.GetProperty("models")[0];
         var layers = root.GetProperty("layers").EnumerateArray().ToList();
         var bops = layers.Sum(l => l.GetProperty("bops").GetInt64());
         var fullPrecision = layers.Where(l => !l.TryGetProperty("bits", out _)).Sum(l => l.GetProperty("macs").GetInt64());
@@ -72,7 +72,7 @@ public class CliTests
         var (code, output, _) = Run("cost", Sample("EdsrBaseline.cmodel"), "--json");
         Assert.Equal(CommandLine.Ok, code);
         using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        var root = json.RootElement.GetProperty("models")[0];
         Assert.Equal("EdsrBaseline", root.GetProperty("model").GetString());
         Assert.Equal(1_369_859, root.GetProperty("params").GetInt64());
         var layers = root.GetProperty("layers").EnumerateArray().ToList();
@@ -82,12 +82,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Cost_json_has_one_shape_for_one_model_or_several_and_typed_annotation_values()
+    {
+        var path = Temp("model A {\n input x: [N, 4]\n output x -> linear(2) @quant(w: 4, a: 8, zero_point: true, weight: per_tensor)\n}\nmodel B {\n input x: [N, 4]\n output x -> linear(3)\n}\n");
+        using var both = JsonDocument.Parse(Run("cost", path, "--json").Out);
+        using var one = JsonDocument.Parse(Run("cost", path, "--model", "A", "--json").Out);
+        foreach (var root in new[] { both.RootElement, one.RootElement })
+        {
+            Assert.Equal(JsonValueKind.Object, root.ValueKind);
+            Assert.Equal(1, root.GetProperty("schema").GetInt32());
+            Assert.Equal(path, root.GetProperty("file").GetString());
+        }
+        Assert.Equal(new[] { "A", "B" }, both.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        var quant = one.RootElement.GetProperty("models")[0].GetProperty("layers")[0].GetProperty("annotations").GetProperty("quant");
+        Assert.Equal(4, quant.GetProperty("w").GetInt32());
+        Assert.Equal(8, quant.GetProperty("a").GetInt32());
+        Assert.Equal(JsonValueKind.True, quant.GetProperty("zero_point").ValueKind);
+        Assert.Equal("per_tensor", quant.GetProperty("weight").GetString());
+    }
+
+    [Fact]
     public void Cost_selects_a_model_by_name_and_names_the_ones_there_are()
     {
         var path = Temp("model A {\n input x: [N, 4]\n output x -> linear(2)\n}\nmodel B {\n input x: [N, 4]\n output x -> linear(3)\n}\n");
         var (code, output, _) = Run("cost", path, "--model", "B", "--json");
         Assert.Equal(CommandLine.Ok, code);
-        Assert.Equal(15, JsonDocument.Parse(output).RootElement.GetProperty("params").GetInt64());
+        Assert.Equal(15, JsonDocument.Parse(output).RootElement.GetProperty("models")[0].GetProperty("params").GetInt64());
         var missing = Run("cost", path, "--model", "C");
         Assert.Equal(CommandLine.Usage, missing.Code);
         Assert.Contains("has no model 'C'; it has: A, B", missing.Err);
@@ -137,7 +157,8 @@ public class CliTests
     {
         var path = Temp("model Small {\n    input x: [N, 1, 28, 28]\n    h = x -> conv2d(8, kernel: 3, stride: 2, padding: 1) -> batch_norm -> relu\n    output h -> adaptive_avg_pool2d(1) -> flatten -> linear(10)\n}\n");
         var weights = Path.ChangeExtension(path, ".safetensors");
-        var (code, output, err) = Run("train", path, "--model", "Small", "--epochs", "2", "--save", weights);
+        // The file has one model, so --model may be left out.
+        var (code, output, err) = Run("train", path, "--epochs", "2", "--save", weights);
         Assert.True(code == CommandLine.Ok, err);
         Assert.Contains("epoch 2/2: train loss", output);
         Assert.Contains("MACs per image     14,192", output);
@@ -151,6 +172,9 @@ public class CliTests
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --epochs zero", "--epochs, --batch-size and --seed take whole numbers")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --data /nonexistent", "/nonexistent/train-images-idx3-ubyte.gz: Fashion-MNIST file not found")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --colour red", "unknown option --colour")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--device cuda", "device 'cuda' was asked for but CUDA is not available")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--device tpu", "unknown device 'tpu'; expected auto, cpu, cuda or cuda:N")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\nmodel B {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--epochs 1", "declares the models A, B; choose one with --model NAME")]
     public void Train_explains_what_it_cannot_do(string source, string arguments, string message)
     {
         var (code, _, err) = Run(new[] { "train", Temp(source) }.Concat(arguments.Split(' ')).ToArray());

@@ -11,8 +11,8 @@ public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, Boun
     public bool IsExempt => Schema == null;
 
     public AppliedAnnotation ToApplied() => new(Kind, Args == null
-        ? new List<KeyValuePair<string, string>>()
-        : Args.Ordered.Where(a => a.Value != null).Select(a => new KeyValuePair<string, string>(a.Spec.Name, a.Value!.Describe())).ToList());
+        ? new List<KeyValuePair<string, Value>>()
+        : Args.Ordered.Where(a => a.Value != null).Select(a => new KeyValuePair<string, Value>(a.Spec.Name, a.Value!)).ToList());
 }
 
 /// <summary>

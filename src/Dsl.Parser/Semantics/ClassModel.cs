@@ -152,5 +152,5 @@ public sealed record TokensReduce(TensorExpr Input) : TensorExpr;
 /// </summary>
 public sealed record DistilledHeads(string Head, string DistillationHead, TensorExpr Input) : TensorExpr;
 
-/// <summary>An annotation in force on a layer, with its checked arguments.</summary>
-public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, string>> Arguments);
+/// <summary>An annotation in force on a layer, with its checked arguments (typed: ints, floats, flags, words, lists).</summary>
+public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, Value>> Arguments);

@@ -22,7 +22,7 @@ public class AnnotationTests
     private static Dictionary<string, string> Applied()
     {
         var model = Single(Compile(Source, TestQuantAnnotation.Catalog));
-        return model.Cost.Layers.ToDictionary(l => l.Path, l => string.Join(",", l.Annotations.Select(a => $"{a.Kind}({string.Join(",", a.Arguments.Select(p => p.Key + "=" + p.Value))})")));
+        return model.Cost.Layers.ToDictionary(l => l.Path, l => string.Join(",", l.Annotations.Select(a => $"{a.Kind}({string.Join(",", a.Arguments.Select(p => p.Key + "=" + p.Value.Describe()))})")));
     }
 
     [Fact]

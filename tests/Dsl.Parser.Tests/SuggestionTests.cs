@@ -11,7 +11,7 @@ public class SuggestionTests
     [InlineData("linear(3) @quant(w: 4, activations: 4)", "@quant has no argument 'activations'; did you mean 'a'?")]
     [InlineData("linear(3) @quant(wieght: per_tensor)", "@quant has no argument 'wieght'; did you mean 'weight'?")]
     [InlineData("dense(3)", "unknown layer or block 'dense'; did you mean 'linear'?")]
-    [InlineData("relu6", "unknown layer or block 'relu6'; did you mean 'hardtanh(0, 6)'?")]
+    [InlineData("relu_6", "unknown layer or block 'relu_6'; did you mean 'relu6'?")]
     [InlineData("swish", "unknown layer or block 'swish'; did you mean 'silu'?")]
     [InlineData("lineer(3)", "unknown layer or block 'lineer'; did you mean 'linear'?")]
     public void Suggestions_consider_meaning(string stages, string message)
@@ -39,13 +39,13 @@ public class SuggestionTests
             }
             block Head(classes: int) {
                 input x: [N, C, H, W]
-                output x -> linear(classes)
+                output x -> conv1d(classes, kernel: 3)
             }
             """;
         var result = Compile(source);
         var d = Assert.Single(result.Diagnostics, d => d.Id == "CM0010");
         Assert.Equal((8, 17), (d.Start.Line + 1, d.Start.Character + 1));
-        Assert.Equal("linear expects [N, *, in_features] but got [N, 4, 6, 6]; insert `flatten`? (in the call at (4,17))", d.Message);
+        Assert.Equal("conv1d expects [N, C, W] but got [N, 4, 6, 6] (in the call at (4,17))", d.Message);
     }
 
     [Fact]

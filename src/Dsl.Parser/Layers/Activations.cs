@@ -3,7 +3,7 @@ using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Layers;
 
-/// <summary>Element-wise activations and dropout: shape unchanged, no MACs.</summary>
+/// <summary>Element-wise activations, dropout and stochastic depth: shape unchanged, no MACs.</summary>
 public sealed class ElementwiseSpec : LayerSpec
 {
     private readonly string _name;
@@ -16,12 +16,14 @@ public sealed class ElementwiseSpec : LayerSpec
     }
 
     public override string Name => _name;
-    public override string Family => _name == "dropout" ? "dropout" : "activation";
+    public override string Family => _name is "dropout" or "drop_path" ? "dropout" : "activation";
     public override IReadOnlyList<ParamSpec> Parameters => _parameters;
 
     public static IEnumerable<LayerSpec> All { get; } = new LayerSpec[]
     {
         new ElementwiseSpec("relu"),
+        new ElementwiseSpec("relu6"),
+        new ElementwiseSpec("hardswish"),
         new ElementwiseSpec("leaky_relu", ParamSpec.Float("negative_slope", 0.01)),
         new ElementwiseSpec("gelu", ParamSpec.Word("approximate", "none", "tanh")),
         new ElementwiseSpec("silu"),
@@ -30,6 +32,8 @@ public sealed class ElementwiseSpec : LayerSpec
         new ElementwiseSpec("hardtanh", ParamSpec.Float("min_val", -1), ParamSpec.Float("max_val", 1)),
         new ElementwiseSpec("softmax", ParamSpec.Int("dim", -1)),
         new ElementwiseSpec("dropout", ParamSpec.Float("p", 0.5, min: 0, max: 1)),
+        // Stochastic depth: drops a residual branch for whole samples (timm's DropPath).
+        new ElementwiseSpec("drop_path", new ParamSpec("p", ArgKind.Float, Required: true, Min: 0, Max: 1)),
     };
 
     public override LayerResult? Bind(LayerBinding b)

@@ -15,6 +15,7 @@ public static class LayerCatalog
         new PoolSpec(max: true, 2), new PoolSpec(max: true, 3), new PoolSpec(max: false, 2),
         new AdaptivePoolSpec(2), new AdaptivePoolSpec(3),
         new FlattenSpec(), new PixelShuffleSpec(), new UpsampleSpec(), new ReflectionPad2dSpec(),
+        new ReshapeSpec(), new PermuteSpec(), new TransposeSpec(), new MeanSpec(),
         new PatchEmbedSpec(), new ClsTokenSpec(), new PosEmbedSpec(), new AttentionSpec(), new MlpSpec(), new ClsSelectSpec(),
     }.Concat(ElementwiseSpec.All).ToDictionary(l => l.Name);
 
@@ -29,7 +30,7 @@ public static class LayerCatalog
         ["swish"] = "silu", ["maxpool"] = "max_pool2d", ["max_pool"] = "max_pool2d", ["avgpool"] = "avg_pool2d", ["avg_pool"] = "avg_pool2d",
         ["global_avg_pool"] = "adaptive_avg_pool2d(1)", ["gap"] = "adaptive_avg_pool2d(1)", ["interpolate"] = "upsample",
         ["cat"] = "concat", ["self_attention"] = "attention", ["multihead_attention"] = "attention", ["mhsa"] = "attention",
-        ["msa"] = "attention", ["ffn"] = "mlp", ["feed_forward"] = "mlp", ["relu6"] = "hardtanh(0, 6)", ["clamp"] = "hardtanh",
+        ["msa"] = "attention", ["ffn"] = "mlp", ["feed_forward"] = "mlp", ["clamp"] = "hardtanh",
         ["pixelshuffle"] = "pixel_shuffle", ["convtranspose2d"] = "conv_transpose2d", ["deconv"] = "conv_transpose2d",
     };
 

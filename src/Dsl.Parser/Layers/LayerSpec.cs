@@ -71,6 +71,8 @@ public sealed class LayerBinding
         return false;
     }
 
+    public void Warn(DiagnosticDescriptor descriptor, string message) => _diagnostics.Report(descriptor, Span, message);
+
     public void ShapeError(string message) => _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, Span, message);
 
     public void ArgumentError(string argument, string must, string actual) =>

@@ -1,9 +1,10 @@
 using System.Collections.Generic;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Layers;
 
-/// <summary>linear(out_features, bias): y = x Wᵀ + b over the last dimension.</summary>
+/// <summary>linear(out_features, bias): y = x Wᵀ + b over the last dimension, any leading ones.</summary>
 public sealed class LinearSpec : LayerSpec
 {
     public override string Name => "linear";
@@ -17,8 +18,10 @@ public sealed class LinearSpec : LayerSpec
 
     public override LayerResult? Bind(LayerBinding b)
     {
-        // Rank 2 (features) or 3 (tokens); a feature map needs an explicit flatten or pool first.
-        if (!b.RequireRank(2, 3, "[N, *, in_features]", "insert `flatten`?")) return null;
+        // Over the last dimension with any leading ones, as PyTorch; on a feature map that is
+        // usually a missing flatten, so it is a warning.
+        if (b.Input.Rank >= 4)
+            b.Warn(DiagnosticDescriptors.LinearOverFeatureMap, $"linear applies over the last dimension ({b.Input.Last.Value}) of {b.Input}; insert `flatten` (or a pool) first if you meant the features");
         var inFeatures = Size.Of(b.Input.Last);
         var outFeatures = b.Size("out_features");
         b.Infer("in_features", inFeatures);

@@ -67,7 +67,7 @@ public sealed class PixelShuffleSpec : LayerSpec
     }
 }
 
-/// <summary>upsample(scale_factor, mode) over the spatial dimensions.</summary>
+/// <summary>upsample(scale_factor | size, mode) over the spatial dimensions.</summary>
 public sealed class UpsampleSpec : LayerSpec
 {
     public override string Name => "upsample";
@@ -75,9 +75,10 @@ public sealed class UpsampleSpec : LayerSpec
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
-        new ParamSpec("scale_factor", ArgKind.Int, Required: true, Min: 1),
+        new ParamSpec("scale_factor", ArgKind.Int, Min: 1),
         ParamSpec.Word("mode", "nearest", "bilinear", "bicubic", "trilinear"),
         ParamSpec.Bool("align_corners", false),
+        new ParamSpec("size", ArgKind.Ints, Min: 1),
     };
 
     public override LayerResult? Bind(LayerBinding b)
@@ -95,8 +96,18 @@ public sealed class UpsampleSpec : LayerSpec
             b.ArgumentError("align_corners", "left out with mode nearest", "given");
             return null;
         }
-        var scale = b.Size("scale_factor");
-        var dims = b.Input.Dims.Take(2).Concat(b.Input.Dims.Skip(2).Select(d => (Size.Of(d) * scale).ToDim())).ToList();
+        var hasScale = b.Args["scale_factor"].Value != null;
+        var hasSize = b.Args["size"].Value != null;
+        if (hasScale == hasSize)
+        {
+            b.ShapeError("upsample needs either scale_factor (upsample(2)) or size (upsample(size: [64, 64])), not " + (hasScale ? "both" : "neither"));
+            return null;
+        }
+        var spatial = b.Input.Rank - 2;
+        if (hasSize && !b.RequireArity("size", spatial)) return null;
+        var sizes = hasSize ? b.Sizes("size", spatial) : null;
+        var scale = hasScale ? b.Size("scale_factor") : default;
+        var dims = b.Input.Dims.Take(2).Concat(b.Input.Dims.Skip(2).Select((d, i) => (sizes != null ? sizes[i] : Size.Of(d) * scale).ToDim())).ToList();
         return new LayerResult(new Shape(dims), 0, 0);
     }
 }
@@ -125,6 +136,128 @@ public sealed class ReflectionPad2dSpec : LayerSpec
             return null;
         }
         var output = b.Input.With(b.Input.Rank - 2, (h + p[2] + p[3]).ToDim()).With(b.Input.Rank - 1, (w + p[0] + p[1]).ToDim());
+        return new LayerResult(output, 0, 0);
+    }
+}
+
+/// <summary>reshape(shape): the sizes after the batch, one of them -1 to be inferred, as PyTorch's view.</summary>
+public sealed class ReshapeSpec : LayerSpec
+{
+    public override string Name => "reshape";
+    public override string Family => "reshape";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        new ParamSpec("shape", ArgKind.Ints, Required: true),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        var value = b.Args["shape"].Value!;
+        var sizes = value is ListValue l ? l.Items.Cast<ScalarValue>().Select(Size.Of).ToList() : new List<Size> { Size.Of((ScalarValue)value) };
+        var inferred = sizes.FindIndex(s => s.Value == -1);
+        if (sizes.Any(s => s.Value == 0 || s.Value < -1) || sizes.Count(s => s.Value == -1) > 1)
+        {
+            b.ArgumentError("shape", "positive sizes with at most one -1 (inferred)", value.Describe());
+            return null;
+        }
+        var elements = b.Input.ElementsPerSample;
+        var known = sizes.Where(s => s.Value != -1).Aggregate(1L, (a, s) => a * s.Value);
+        if (inferred >= 0 ? elements % known != 0 : known != elements)
+        {
+            b.ShapeError($"reshape({value.Describe()}) cannot hold the {elements} elements per sample of {b.Input}");
+            return null;
+        }
+        if (inferred >= 0)
+        {
+            var rest = sizes.Where((s, i) => i != inferred).Aggregate(Size.Of(new Dim(1, ScalarExpr.Int(1))), (a, s) => a * s);
+            var total = b.Input.Dims.Skip(1).Select(Size.Of).Aggregate((a, d) => a * d);
+            sizes[inferred] = total / rest;
+        }
+        return new LayerResult(new Shape(new[] { b.Input[0] }.Concat(sizes.Select(s => s.ToDim())).ToList()), 0, 0);
+    }
+}
+
+/// <summary>permute(dims): PyTorch's permute over all dimensions; the batch stays first (dims[0] is 0).</summary>
+public sealed class PermuteSpec : LayerSpec
+{
+    public override string Name => "permute";
+    public override string Family => "reshape";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        new ParamSpec("dims", ArgKind.Ints, Required: true, Min: 0),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        var value = b.Args["dims"].Value!;
+        var dims = value is ListValue l ? l.Items.Cast<ScalarValue>().Select(v => v.AsLong).ToList() : new List<long> { ((ScalarValue)value).AsLong };
+        var rank = b.Input.Rank;
+        if (dims.Count != rank || dims.Distinct().Count() != rank || dims.Any(d => d >= rank) || dims[0] != 0)
+        {
+            b.ArgumentError("dims", $"an ordering of 0..{rank - 1} for input {b.Input}, starting with 0 (the batch stays first)", value.Describe());
+            return null;
+        }
+        return new LayerResult(new Shape(dims.Select(d => b.Input[(int)d]).ToList()), 0, 0);
+    }
+}
+
+/// <summary>transpose(dim0, dim1): swaps two dimensions other than the batch (negative counts from the end).</summary>
+public sealed class TransposeSpec : LayerSpec
+{
+    public override string Name => "transpose";
+    public override string Family => "reshape";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        ParamSpec.Req("dim0", ArgKind.Int),
+        ParamSpec.Req("dim1", ArgKind.Int),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        var rank = b.Input.Rank;
+        var resolved = new long[2];
+        var names = new[] { "dim0", "dim1" };
+        for (var i = 0; i < 2; i++)
+        {
+            var d = b.Int(names[i]);
+            resolved[i] = d < 0 ? d + rank : d;
+            if (resolved[i] < 1 || resolved[i] >= rank)
+            {
+                b.ArgumentError(names[i], $"between 1 and {rank - 1} (or -{rank - 1} to -1) for input {b.Input}; the batch stays", d.ToString());
+                return null;
+            }
+        }
+        var output = b.Input.With((int)resolved[0], b.Input[(int)resolved[1]]).With((int)resolved[1], b.Input[(int)resolved[0]]);
+        return new LayerResult(output, 0, 0);
+    }
+}
+
+/// <summary>mean(dim, keepdim): the average over one dimension other than the batch, as mean pooling over tokens.</summary>
+public sealed class MeanSpec : LayerSpec
+{
+    public override string Name => "mean";
+    public override string Family => "pool";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        ParamSpec.Req("dim", ArgKind.Int),
+        ParamSpec.Bool("keepdim", false),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        var rank = b.Input.Rank;
+        var dim = b.Int("dim");
+        var d = dim < 0 ? dim + rank : dim;
+        if (d < 1 || d >= rank)
+        {
+            b.ArgumentError("dim", $"between 1 and {rank - 1} (or -{rank - 1} to -1) for input {b.Input}; the batch stays", dim.ToString());
+            return null;
+        }
+        var output = b.Bool("keepdim") ? b.Input.With((int)d, new Dim(1, ScalarExpr.Int(1))) : b.Input.Replace((int)d, 1, new Dim[0]);
         return new LayerResult(output, 0, 0);
     }
 }

@@ -8,6 +8,12 @@ public static partial class Layers
 {
     public static nn.Module<Tensor, Tensor> Relu() => nn.ReLU();
 
+    public static nn.Module<Tensor, Tensor> Relu6() => new Hardtanh(0, 6);
+
+    public static nn.Module<Tensor, Tensor> Hardswish() => nn.Hardswish();
+
+    public static nn.Module<Tensor, Tensor> DropPath(double p) => new DropPath(p);
+
     public static nn.Module<Tensor, Tensor> LeakyRelu(double negativeSlope = 0.01) => nn.LeakyReLU(negativeSlope);
 
     public static nn.Module<Tensor, Tensor> Gelu(string approximate = "none") => approximate switch

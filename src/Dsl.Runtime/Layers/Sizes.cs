@@ -17,6 +17,9 @@ public readonly struct Sizes
 
     public static implicit operator Sizes(long[] values) => new(values);
 
+    /// <summary>How many sizes were written (0 when left out).</summary>
+    public int Count => _values?.Length ?? 0;
+
     /// <summary>Left out (the default value): the caller's fallback applies.</summary>
     public bool IsDefault => _values == null;
 

@@ -17,6 +17,7 @@ namespace Dsl.Cli;
 /// </summary>
 internal static class InMemoryModels
 {
+    /// <summary>Where a file without a <c>namespace</c> puts its classes.</summary>
     private const string Namespace = "CModel.Cli.Models";
 
     /// <summary>The compiled assembly, or null after writing the file's diagnostics.</summary>
@@ -25,7 +26,7 @@ internal static class InMemoryModels
         var result = CModelCompiler.Compile(path, text);
         foreach (var d in result.Diagnostics) errors.WriteLine(d);
         if (result.HasErrors) return null;
-        var sources = CSharpEmitter.EmitFile(result, Namespace);
+        var sources = CSharpEmitter.EmitFile(result, result.Syntax.Namespace?.Name ?? Namespace);
         var compilation = CSharpCompilation.Create(
             "CModel.Cli.Models." + Path.GetFileNameWithoutExtension(path),
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, new CSharpParseOptions(LanguageVersion.Latest), path: s.ClassName + ".g.cs")),
@@ -42,7 +43,7 @@ internal static class InMemoryModels
         return Assembly.Load(image.ToArray());
     }
 
-    public static Type? FindModel(Assembly assembly, string name) => assembly.GetType($"{Namespace}.{name}");
+    public static Type? FindModel(Assembly assembly, string name) => assembly.GetTypes().FirstOrDefault(t => t.Name == name && t.GetField("Macs") != null);
 
     public static IEnumerable<string> ModelNames(Assembly assembly) =>
         assembly.GetTypes().Where(t => t.GetField("Macs") != null).Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal);

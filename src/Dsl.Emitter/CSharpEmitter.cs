@@ -37,7 +37,7 @@ public static class CSharpEmitter
         w.Line();
         if (!string.IsNullOrEmpty(ns))
         {
-            w.Line($"namespace {ns};");
+            w.Line($"namespace {string.Join(".", ns!.Split('.').Select(CSharpNames.Escape))};");
             w.Line();
         }
         var kind = model.IsModel ? "model" : "block";

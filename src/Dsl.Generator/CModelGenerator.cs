@@ -52,7 +52,7 @@ public sealed class CModelGenerator : IIncrementalGenerator
         var result = CModelCompiler.Compile(file.Path, file.Text);
         var diagnostics = result.Diagnostics
             .Select(d => new DiagnosticInfo(d.Id, d.IsError, d.Message, d.Path, d.Span, d.Start, d.End));
-        var sources = CSharpEmitter.EmitFile(result, ns).Select(s => new GeneratedSource(s.ClassName, s.Text));
+        var sources = CSharpEmitter.EmitFile(result, result.Syntax.Namespace?.Name ?? ns).Select(s => new GeneratedSource(s.ClassName, s.Text));
         return new FileOutput(file.Path, new EquatableArray<GeneratedSource>(sources), new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

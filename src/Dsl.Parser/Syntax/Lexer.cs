@@ -39,7 +39,7 @@ public readonly record struct Token(TokenKind Kind, string Text, TextSpan Span, 
 /// </summary>
 internal static class Lexer
 {
-    private static readonly string[] Punctuations = { "->", "(", ")", "[", "]", "{", "}", ",", ":", "=", "@", "+", "-", "*", "/" };
+    private static readonly string[] Punctuations = { "->", ".", "(", ")", "[", "]", "{", "}", ",", ":", "=", "@", "+", "-", "*", "/" };
 
     public static List<Token> Tokenize(string text, DiagnosticBag diagnostics)
     {
@@ -102,7 +102,6 @@ internal static class Lexer
         return c switch
         {
             ';' => "';' is not needed: statements end at the next statement",
-            '.' => "unexpected '.'; a number needs a digit before its point (0.5), and names have no members",
             _ => $"unexpected character '{character}' (U+{(int)c:X4})",
         };
     }

@@ -3,8 +3,14 @@ using Dsl.Parser.Text;
 
 namespace Dsl.Parser.Syntax;
 
-/// <summary>The root of one parsed .cmodel file.</summary>
-public sealed record FileSyntax(IReadOnlyList<DeclarationSyntax> Declarations);
+/// <summary>The root of one parsed .cmodel file: an optional <c>namespace A.B</c> first, then declarations.</summary>
+public sealed record FileSyntax(IReadOnlyList<DeclarationSyntax> Declarations, NamespaceSyntax? Namespace = null);
+
+/// <summary><c>namespace MyApp.Models</c>: the C# namespace of the file's generated classes.</summary>
+public sealed record NamespaceSyntax(IReadOnlyList<Identifier> Parts, TextSpan Span)
+{
+    public string Name => string.Join(".", System.Linq.Enumerable.Select(Parts, p => p.Text));
+}
 
 public sealed record Identifier(string Text, TextSpan Span)
 {

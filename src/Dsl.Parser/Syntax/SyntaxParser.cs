@@ -16,7 +16,7 @@ public sealed class SyntaxParser
     /// <summary>Brackets, repeats, unary minus and operator chains, counted together.</summary>
     public const int MaxDepth = 100;
 
-    private static readonly HashSet<string> Keywords = new() { "model", "block", "input", "output", "repeat", "as", "true", "false" };
+    private static readonly HashSet<string> Keywords = new() { "model", "block", "input", "output", "repeat", "as", "true", "false", "namespace" };
 
     private readonly SourceText _source;
     private readonly DiagnosticBag _diagnostics;
@@ -57,9 +57,27 @@ public sealed class SyntaxParser
     private FileSyntax ParseFile()
     {
         var declarations = new List<DeclarationSyntax>();
+        NamespaceSyntax? ns = null;
+        if (Current.IsWord("namespace"))
+        {
+            try
+            {
+                ns = ParseNamespace();
+            }
+            catch (Recover)
+            {
+                SkipTo(_position, () => AtDeclarationStart);
+            }
+        }
         while (Current.Kind != TokenKind.EndOfFile)
         {
             var start = _position;
+            if (Current.IsWord("namespace"))
+            {
+                Report(Current.Span, "'namespace' comes first in a file, before every declaration");
+                SkipTo(start, () => AtDeclarationStart);
+                continue;
+            }
             if (!Current.IsWord("model") && !Current.IsWord("block"))
             {
                 Report(Current.Span, $"expected a declaration ('model' or 'block'), found {Current.Describe()}");
@@ -75,7 +93,19 @@ public sealed class SyntaxParser
                 SkipTo(start, () => AtDeclarationStart);
             }
         }
-        return new FileSyntax(declarations);
+        return new FileSyntax(declarations, ns);
+    }
+
+    private NamespaceSyntax ParseNamespace()
+    {
+        var keyword = Next();
+        var parts = new List<Identifier> { ExpectName("a namespace, as in 'namespace MyApp.Models'") };
+        while (Current.Is("."))
+        {
+            Next();
+            parts.Add(ExpectName("a name after '.' in the namespace"));
+        }
+        return new NamespaceSyntax(parts, keyword.Span.Cover(parts[parts.Count - 1].Span));
     }
 
     private DeclarationSyntax ParseDeclaration()

@@ -120,4 +120,14 @@ public class DataTests
         Assert.NotEqual(Order(0), Order(1));
         Assert.Equal(4, loader.BatchesPerEpoch);
     }
+
+    [Fact]
+    public void A_missing_subset_says_where_it_was_looked_for_and_what_to_do()
+    {
+        var empty = Directory.CreateTempSubdirectory().FullName;
+        var e = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Locate(null, full: false, empty));
+        Assert.StartsWith($"the Fashion-MNIST subset that CModel ships is not at {Path.Combine(empty, "data", "fashion-mnist-subset")}", e.Message);
+        Assert.Contains("pass a folder holding the four Fashion-MNIST files", e.Message);
+        Directory.Delete(empty);
+    }
 }

@@ -27,7 +27,9 @@ public static class FashionMnist
     /// The folder to read: <paramref name="dataFolder"/> if given; else the full set when
     /// <paramref name="full"/> (the system package); else the shipped subset.
     /// </summary>
-    public static string Locate(string? dataFolder, bool full)
+    public static string Locate(string? dataFolder, bool full) => Locate(dataFolder, full, AppContext.BaseDirectory);
+
+    internal static string Locate(string? dataFolder, bool full, string baseDirectory)
     {
         if (dataFolder != null) return dataFolder;
         if (full)
@@ -36,7 +38,11 @@ public static class FashionMnist
             throw new DirectoryNotFoundException(
                 $"the full Fashion-MNIST is not at {SystemFolder}; install Debian's dataset-fashion-mnist package or pass a folder holding its four files");
         }
-        return Path.Combine(AppContext.BaseDirectory, SubsetFolder);
+        var subset = Path.Combine(baseDirectory, SubsetFolder);
+        if (Directory.Exists(subset)) return subset;
+        throw new DirectoryNotFoundException(
+            $"the Fashion-MNIST subset that CModel ships is not at {subset}: the CModel package copies it to the build output " +
+            "(data/fashion-mnist-subset); pass a folder holding the four Fashion-MNIST files, or install Debian's dataset-fashion-mnist package and ask for the full set");
     }
 
     public static (ImageClassificationData Train, ImageClassificationData Test) Load(string folder) =>

@@ -190,4 +190,17 @@ public class CliTests
         Assert.Equal(CommandLine.FileErrors, code);
         Assert.Contains($"{path}(3,17): error CM0002: unknown layer or block 'flaten'; did you mean 'flatten'?", err);
     }
+
+    [Fact]
+    public void The_READMEs_cost_example_ends_as_it_says()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Dsl.sln"))) root = root.Parent!;
+        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md"));
+        var example = System.Text.RegularExpressions.Regex.Match(readme, @"`cmodel cost (\S+) --model (\S+)` ends with\s+`([^`]+)`");
+        Assert.True(example.Success, "the README has no cost example");
+        var (code, output, _) = Run("cost", Path.Combine(root.FullName, example.Groups[1].Value), "--model", example.Groups[2].Value);
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Equal(example.Groups[3].Value, output.TrimEnd().Split('\n')[^1]);
+    }
 }

@@ -42,7 +42,8 @@ public static class CSharpEmitter
         }
         var kind = model.IsModel ? "model" : "block";
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
-        w.Open($"public sealed partial class {model.Name} : nn.Module<Tensor, Tensor>{(model.Distillation != null ? ", IDistilled" : "")}");
+        var moduleType = "nn.Module<" + string.Join(", ", model.InputNames.Select(_ => "Tensor")) + ", Tensor>";
+        w.Open($"public sealed partial class {model.Name} : {moduleType}{(model.Distillation != null ? ", IDistilled" : "")}");
         if (cost != null) WriteCosts(w, cost);
         if (model.Distillation is { } distillation) WriteDistillation(w, distillation);
         if (model.TokenState is { } state)
@@ -124,7 +125,7 @@ public static class CSharpEmitter
 
     private static void WriteForward(CodeWriter w, ClassModel model)
     {
-        w.Open($"public override Tensor forward(Tensor {Name(model.InputName)})");
+        w.Open($"public override Tensor forward({string.Join(", ", model.InputNames.Select(i => "Tensor " + Name(i)))})");
         foreach (var s in model.Forward) w.Line($"{(s.Declare ? "var " : "")}{Name(s.Variable)} = {Expression(s.Value, false)};");
         w.Line($"return {Expression(model.Output, false)};");
         w.Close();
@@ -191,7 +192,7 @@ public static class CSharpEmitter
     {
         VariableRef v => Name(v.Name),
         ApplyField { Style: FieldStyle.Parameter } f => $"Ops.{CSharpNames.Pascal(f.Layer)}({Expression(f.Input, false)}, {Name(f.Field)})",
-        ApplyField f => $"{Name(f.Field)}.forward({Expression(f.Input, false)})",
+        ApplyField f => $"{Name(f.Field)}.forward({string.Join(", ", new[] { f.Input }.Concat(f.ExtraInputs ?? new TensorExpr[0]).Select(i => Expression(i, false)))})",
         TensorBinary b => Wrap($"{Expression(b.Left, true)} {b.Operator} {Expression(b.Right, true)}", nested),
         TensorScale s when s.ScalarOnLeft => Wrap($"{ScalarOperand(s.Scalar)} {s.Operator} {Expression(s.Tensor, true)}", nested),
         TensorScale s => Wrap($"{Expression(s.Tensor, true)} {s.Operator} {ScalarOperand(s.Scalar)}", nested),

@@ -75,6 +75,16 @@ internal sealed partial class DeclarationBinder
         _ => "this expression",
     };
 
+    /// <summary>A size expression as written (<c>H * 2</c>), for messages about shapes.</summary>
+    private static string SizeText(ExpressionSyntax expr) => expr switch
+    {
+        NumberSyntax n => n.Text,
+        NameSyntax n => n.Name.Text,
+        UnarySyntax u => "-" + SizeText(u.Operand),
+        BinarySyntax { Left: var l, Right: var r } b => $"{SizeText(l)} {b.Operator} {(r is BinarySyntax ? "(" + SizeText(r) + ")" : SizeText(r))}",
+        _ => "…",
+    };
+
     private TensorValue? EvaluateArithmetic(BinarySyntax b)
     {
         var leftIsTensor = IsTensorExpression(b.Left);
@@ -406,8 +416,29 @@ internal sealed partial class DeclarationBinder
         foreach (var a in own) _file.Placed(a, $"the call of '{block.Name.Text}'");
         var signature = Signature(block, _diagnostics);
         if (signature == null) return null;
-        var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
+        // A block's inputs after the first are passed by name: h -> Up(64, skip: e1).
+        var extraNames = ExtraInputNames(block);
+        var tensorArgs = stage.Arguments.Where(a => a.Name != null && extraNames.Contains(a.Name.Text)).ToList();
+        var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments.Except(tensorArgs).ToList(), stage.Name.Span, EvaluateArgument, _diagnostics);
+        var extras = new Dictionary<string, TensorValue>();
+        foreach (var a in tensorArgs)
+        {
+            if (extras.ContainsKey(a.Name!.Text))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.DuplicateArgument, a.Span, a.Name.Text, block.Name.Text);
+                return null;
+            }
+            var tensor = EvaluateTensor(a.Value, null);
+            if (tensor == null) return null;
+            extras[a.Name.Text] = tensor;
+        }
         if (args == null) return null;
+        if (extraNames.FirstOrDefault(n => !extras.ContainsKey(n)) is { } missing)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, stage.Name.Span, block.Name.Text, missing,
+                $"a tensor: its input '{missing}', as in {block.Name.Text}(..., {missing}: h)");
+            return null;
+        }
         // Its syntax errors are reported; what it computes is unknown, so nothing after it is checked.
         if (block.HasSyntaxErrors) return null;
         if (!_file.Enter(block, stage.Name.Span)) return null;
@@ -415,11 +446,12 @@ internal sealed partial class DeclarationBinder
         try
         {
             var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own), plan);
-            var result = binder.BindBlock(args, input.Shape, stage.Name.Span);
+            var result = binder.BindBlock(args, input.Shape, extras.ToDictionary(e => e.Key, e => e.Value.Shape), stage.Name.Span);
             if (result == null) return null;
             fields.Fields.Add(new FieldModel(name, result.Value.Construction, new AppliedAnnotation[0]));
             fields.Costs.AddRange(result.Value.Costs);
-            return new TensorValue(result.Value.Output, new ApplyField(name, FieldStyle.Module, block.Name.Text, input.Code));
+            var extraCode = extraNames.Select(n => extras[n].Code).ToList();
+            return new TensorValue(result.Value.Output, new ApplyField(name, FieldStyle.Module, block.Name.Text, input.Code, extraCode.Count > 0 ? extraCode : null));
         }
         finally
         {
@@ -434,6 +466,12 @@ internal sealed partial class DeclarationBinder
         var args = ArgumentBinder.Bind("repeat", new[] { RepeatCount }, repeat.Arguments, repeat.KeywordSpan, EvaluateArgument, _diagnostics);
         if (args == null) return null;
         var count = args.Scalar(RepeatCount.Name)!;
+        if (repeat.Body.OfType<LayerStageSyntax>().FirstOrDefault(st => _file.FindBlock(st.Name.Text) is { } b && ExtraInputNames(b).Count > 0) is { } several)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, several.Name.Span,
+                $"block '{several.Name.Text}' takes several inputs, so it cannot be repeated (a repeat passes one tensor from copy to copy); call it once per copy");
+            return null;
+        }
         var inner = scope.Overlay(own);
         var name = fields.Name(repeat.Alias, "repeat");
         List<TokenPlan>? plans = null;

@@ -141,11 +141,17 @@ internal sealed partial class DeclarationBinder
             _parameters[spec.Name] = d with { Expr = new SymbolExpr(spec.Name) };
             _ctorParameters.Add(new CtorParameter(spec.Name, d.Type, d.Expr, CtorParameterKind.Declared));
         }
-        var input = FindInput();
-        if (input == null) return null;
+        var inputs = FindInputs();
+        if (inputs == null) return null;
+        if (inputs.Count > 1)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[1].Span, $"model '{_decl.Name.Text}' declares a second input; a model takes one input tensor (blocks may take several)");
+            return null;
+        }
+        var input = inputs[0];
         var shape = ModelInputShape(input);
         if (shape == null) return null;
-        var output = BindBody(input, shape);
+        var output = BindBody(inputs, new[] { shape });
         if (output == null) return null;
         output = BindDistillation(output);
         if (output == null) return null;
@@ -154,7 +160,7 @@ internal sealed partial class DeclarationBinder
             _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
             return null;
         }
-        var model = MakeClass(input, output, isModel: true);
+        var model = MakeClass(inputs, output, isModel: true);
         return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs));
     }
 
@@ -164,7 +170,7 @@ internal sealed partial class DeclarationBinder
     /// replaced by what the caller passes.
     /// </summary>
     public (Shape Output, BlockConstruction Construction, IReadOnlyList<LayerCost> Costs)? BindBlock(
-        BoundArguments args, Shape callerInput, TextSpan callSpan)
+        BoundArguments args, Shape callerInput, IReadOnlyDictionary<string, Shape> extraInputs, TextSpan callSpan)
     {
         var callerTerms = new Dictionary<string, ScalarExpr>();
         foreach (var a in args.Ordered)
@@ -175,11 +181,17 @@ internal sealed partial class DeclarationBinder
             _ctorParameters.Add(new CtorParameter(a.Spec.Name, v.Type, defaultExpr, CtorParameterKind.Declared));
             callerTerms[a.Spec.Name] = v.Expr;
         }
-        var input = FindInput();
-        if (input == null) return null;
-        var shape = BlockInputShape(input, callerInput, callSpan, callerTerms);
-        if (shape == null) return null;
-        var output = BindBody(input, shape);
+        var inputs = FindInputs();
+        if (inputs == null) return null;
+        var shapes = new List<Shape>();
+        foreach (var input in inputs)
+        {
+            var given = input == inputs[0] ? callerInput : extraInputs[input.Name.Text];
+            var shape = BlockInputShape(input, given, callSpan, callerTerms);
+            if (shape == null) return null;
+            shapes.Add(shape);
+        }
+        var output = BindBody(inputs, shapes);
         if (output == null) return null;
         if (_tokenPlan != null && !_tokensReduced)
         {
@@ -187,7 +199,7 @@ internal sealed partial class DeclarationBinder
                 $"@tokens reduces tokens after a block's attention, but block '{_decl.Name.Text}' has no attention layer");
             return null;
         }
-        var model = MakeClass(input, output, isModel: false);
+        var model = MakeClass(inputs, output, isModel: false);
         var className = _file.RecordBlockClass(model);
         var constructionArgs = model.Parameters
             .Where(p => p.Kind == CtorParameterKind.InputDimension || (p.Kind == CtorParameterKind.Declared && args[p.Name].Explicit))
@@ -214,7 +226,7 @@ internal sealed partial class DeclarationBinder
         return (callerOutput, new BlockConstruction(className, constructionArgs), _fields.Costs);
     }
 
-    private ClassModel MakeClass(InputSyntax input, TensorValue output, bool isModel)
+    private ClassModel MakeClass(IReadOnlyList<InputSyntax> inputs, TensorValue output, bool isModel)
     {
         var used = new HashSet<string>();
         foreach (var f in _fields.Fields) CollectSymbols(f.Construction, used);
@@ -225,13 +237,14 @@ internal sealed partial class DeclarationBinder
             .Concat(_ctorParameters)
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
-        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), _distillation, parameters, input.Name.Text, _fields.Fields, _forward, output.Code,
+        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), _distillation, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
             _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 
     private readonly Dictionary<string, ScalarValue> _inputSymbolValues = new();
 
-    private InputSyntax? FindInput()
+    /// <summary>The inputs, which open the body; a block's first comes through '->', the others by name.</summary>
+    private List<InputSyntax>? FindInputs()
     {
         var inputs = _decl.Body.OfType<InputSyntax>().ToList();
         if (inputs.Count == 0)
@@ -240,19 +253,20 @@ internal sealed partial class DeclarationBinder
                 $"{KindName} '{_decl.Name.Text}' declares no input; add one such as `input x: [N, 3, 32, 32]`");
             return null;
         }
-        if (inputs.Count > 1)
+        for (var i = 0; i < inputs.Count; i++)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[1].Span,
-                $"{KindName} '{_decl.Name.Text}' declares a second input; a model or block takes one input tensor");
-            return null;
+            if (_decl.Body[i] != inputs[i])
+            {
+                _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[i].Span, "inputs must be the first statements of the body");
+                return null;
+            }
         }
-        if (_decl.Body[0] != inputs[0])
-        {
-            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[0].Span, "the input must be the first statement of the body");
-            return null;
-        }
-        return inputs[0];
+        return inputs;
     }
+
+    /// <summary>A block's inputs after the first, passed by name in a call: <c>h -> Up(64, skip: e1)</c>.</summary>
+    internal static IReadOnlyList<string> ExtraInputNames(DeclarationSyntax block) =>
+        block.Body.OfType<InputSyntax>().Skip(1).Select(i => i.Name.Text).ToList();
 
     private string KindName => _decl.Kind == DeclarationKind.Model ? "model" : "block";
 
@@ -293,7 +307,7 @@ internal sealed partial class DeclarationBinder
 
     private Shape? BlockInputShape(InputSyntax input, Shape caller, TextSpan callSpan, Dictionary<string, ScalarExpr> callerTerms)
     {
-        var layout = "[" + string.Join(", ", input.Dimensions.Select(d => d is NameSyntax n ? n.Name.Text : d is NumberSyntax num ? num.Text : "…")) + "]";
+        var layout = "[" + string.Join(", ", input.Dimensions.Select(SizeText)) + "]";
         if (caller.Rank != input.Dimensions.Count)
         {
             _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan, $"block {_decl.Name.Text} expects {layout} but got {caller}");
@@ -344,7 +358,7 @@ internal sealed partial class DeclarationBinder
         return new Shape(dims);
     }
 
-    private TensorValue? BindBody(InputSyntax input, Shape shape)
+    private TensorValue? BindBody(IReadOnlyList<InputSyntax> inputs, IReadOnlyList<Shape> shapes)
     {
         var topStages = _decl.Body.SelectMany(s => s switch
         {
@@ -353,8 +367,11 @@ internal sealed partial class DeclarationBinder
             _ => Enumerable.Empty<StageSyntax>(),
         });
         _fields = new FieldCollector(_pathPrefix, topStages, _diagnostics, _names);
-        _tensors[input.Name.Text] = new TensorValue(shape, new VariableRef(input.Name.Text));
-        _declaredVariables.Add(input.Name.Text);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            _tensors[inputs[i].Name.Text] = new TensorValue(shapes[i], new VariableRef(inputs[i].Name.Text));
+            _declaredVariables.Add(inputs[i].Name.Text);
+        }
 
         TensorValue? output = null;
         var outputs = _decl.Body.OfType<OutputSyntax>().ToList();
@@ -367,7 +384,7 @@ internal sealed partial class DeclarationBinder
         // A statement that fails is reported and the next one is still checked (as Roslyn recovers
         // per statement); names it would have bound are known to have failed, so their uses are quiet.
         var failed = false;
-        foreach (var statement in _decl.Body.Skip(1))
+        foreach (var statement in _decl.Body.Skip(inputs.Count))
         {
             switch (statement)
             {

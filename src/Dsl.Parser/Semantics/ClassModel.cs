@@ -13,7 +13,7 @@ public sealed record ClassModel(
     TokenStateModel? TokenState,
     DistillationModel? Distillation,
     IReadOnlyList<CtorParameter> Parameters,
-    string InputName,
+    IReadOnlyList<string> InputNames,
     IReadOnlyList<FieldModel> Fields,
     IReadOnlyList<ForwardStatement> Forward,
     TensorExpr Output,
@@ -117,7 +117,10 @@ public abstract record TensorExpr
             case TensorScale s: s.Scalar.CollectSymbols(into); s.Tensor.CollectSymbols(into); break;
             case TensorBinary b: b.Left.CollectSymbols(into); b.Right.CollectSymbols(into); break;
             case TensorNegate n: n.Operand.CollectSymbols(into); break;
-            case ApplyField f: f.Input.CollectSymbols(into); break;
+            case ApplyField f:
+                f.Input.CollectSymbols(into);
+                foreach (var extra in f.ExtraInputs ?? new TensorExpr[0]) extra.CollectSymbols(into);
+                break;
             case TensorConcat c: foreach (var i in c.Items) i.CollectSymbols(into); break;
             case TokensStart t: t.Input.CollectSymbols(into); break;
             case TokensReduce t: into.Add("tokens"); t.Input.CollectSymbols(into); break;
@@ -128,7 +131,8 @@ public abstract record TensorExpr
 
 public sealed record VariableRef(string Name) : TensorExpr;
 
-public sealed record ApplyField(string Field, FieldStyle Style, string Layer, TensorExpr Input) : TensorExpr;
+/// <summary>A field applied to its input; a block with several inputs takes the others as <see cref="ExtraInputs"/>.</summary>
+public sealed record ApplyField(string Field, FieldStyle Style, string Layer, TensorExpr Input, IReadOnlyList<TensorExpr>? ExtraInputs = null) : TensorExpr;
 
 public sealed record ApplyRepeat(string Field, TensorExpr Input) : TensorExpr;
 

@@ -18,7 +18,8 @@ public static class CommandLine
 
         Usage:
           cmodel check FILE...                       report diagnostics (MSBuild format); exit 1 on errors
-          cmodel cost FILE [--model NAME] [--json]   per-layer MACs and parameters, and totals
+          cmodel cost FILE [--model NAME] [--json] [--lib FILE]...
+                                                     per-layer MACs and parameters, and totals
           cmodel train FILE --model NAME [options]   train it on Fashion-MNIST (see cmodel train --help)
           cmodel --help | --version
         """;
@@ -63,10 +64,16 @@ public static class CommandLine
         }
         var errors = 0;
         var warnings = 0;
+        // The files checked together are one project: blocks of one are callable from the others.
+        var project = new List<(string Path, string Text)>();
         foreach (var file in files)
         {
-            var result = Load(file, stderr);
-            if (result == null) return Usage;
+            if (Read(file, stderr) is not { } text) return Usage;
+            project.Add((file, text));
+        }
+        foreach (var (file, text) in project)
+        {
+            var result = CModelCompiler.Compile(file, text, project: project);
             foreach (var d in result.Diagnostics) stdout.WriteLine(d);
             errors += result.Diagnostics.Count(d => d.IsError);
             warnings += result.Diagnostics.Count(d => !d.IsError);
@@ -80,12 +87,16 @@ public static class CommandLine
         string? file = null;
         string? model = null;
         var json = false;
+        var libraries = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--json":
                     json = true;
+                    break;
+                case "--lib" when i + 1 < args.Count:
+                    libraries.Add(args[++i]);
                     break;
                 case "--model" when i + 1 < args.Count:
                     model = args[++i];
@@ -96,7 +107,7 @@ public static class CommandLine
                 default:
                     if (args[i].StartsWith("-", StringComparison.Ordinal) || file != null)
                     {
-                        stderr.WriteLine($"cmodel cost: unexpected '{args[i]}' (usage: cmodel cost FILE [--model NAME] [--json])");
+                        stderr.WriteLine($"cmodel cost: unexpected '{args[i]}' (usage: cmodel cost FILE [--model NAME] [--json] [--lib FILE]...)");
                         return Usage;
                     }
                     file = args[i];
@@ -108,7 +119,7 @@ public static class CommandLine
             stderr.WriteLine("cmodel cost: give a .cmodel file");
             return Usage;
         }
-        var result = Load(file, stderr);
+        var result = Load(file, libraries, stderr);
         if (result == null) return Usage;
         if (result.HasErrors)
         {
@@ -129,18 +140,29 @@ public static class CommandLine
         return Ok;
     }
 
-    private static CompilationResult? Load(string file, TextWriter stderr)
+    /// <summary>Compiles a file with the blocks of <paramref name="libraries"/> (other .cmodel files) in reach; null after saying what could not be read.</summary>
+    internal static CompilationResult? Load(string file, IReadOnlyList<string> libraries, TextWriter stderr)
     {
-        string text;
+        if (Read(file, stderr) is not { } text) return null;
+        var project = new List<(string, string)>();
+        foreach (var library in libraries)
+        {
+            if (Read(library, stderr) is not { } libraryText) return null;
+            project.Add((library, libraryText));
+        }
+        return CModelCompiler.Compile(file, text, project: project);
+    }
+
+    private static string? Read(string file, TextWriter stderr)
+    {
         try
         {
-            text = File.ReadAllText(file);
+            return File.ReadAllText(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"cmodel: cannot read {file}: {e.Message}");
             return null;
         }
-        return CModelCompiler.Compile(file, text);
     }
 }

@@ -21,9 +21,9 @@ internal static class InMemoryModels
     private const string Namespace = "CModel.Cli.Models";
 
     /// <summary>The compiled assembly, or null after writing the file's diagnostics.</summary>
-    public static Assembly? Compile(string path, string text, TextWriter errors)
+    public static Assembly? Compile(string path, string text, IReadOnlyList<(string Path, string Text)> libraries, TextWriter errors)
     {
-        var result = CModelCompiler.Compile(path, text);
+        var result = CModelCompiler.Compile(path, text, project: libraries);
         foreach (var d in result.Diagnostics) errors.WriteLine(d);
         if (result.HasErrors) return null;
         var sources = CSharpEmitter.EmitFile(result, result.Syntax.Namespace?.Name ?? Namespace);

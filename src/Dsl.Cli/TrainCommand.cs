@@ -13,17 +13,31 @@ namespace Dsl.Cli;
 /// <summary>`cmodel train FILE --model NAME`: trains a model of a .cmodel file on Fashion-MNIST.</summary>
 internal static class TrainCommand
 {
-    public const string Usage = "cmodel train FILE [--model NAME] [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N]";
+    public const string Usage = "cmodel train FILE [--model NAME] [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N] [--lib FILE]...";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var options = new Dictionary<string, string>();
         string? file = null;
         var full = false;
+        var libraries = new List<(string Path, string Text)>();
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
             if (a == "--full") { full = true; continue; }
+            if (a == "--lib" && i + 1 < args.Count)
+            {
+                var library = args[++i];
+                try
+                {
+                    libraries.Add((library, File.ReadAllText(library)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return Fail(stderr, $"cannot read {library}: {e.Message}");
+                }
+                continue;
+            }
             if (a.StartsWith("--", StringComparison.Ordinal))
             {
                 if (i + 1 >= args.Count) return Fail(stderr, $"{a} needs a value");
@@ -59,7 +73,7 @@ internal static class TrainCommand
         {
             return Fail(stderr, e.Message);
         }
-        var assembly = InMemoryModels.Compile(file, text, stderr);
+        var assembly = InMemoryModels.Compile(file, text, libraries, stderr);
         if (assembly == null) return CommandLine.FileErrors;
         var names = InMemoryModels.ModelNames(assembly).ToList();
         if (!options.TryGetValue("model", out var modelName))

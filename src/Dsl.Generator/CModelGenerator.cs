@@ -32,48 +32,65 @@ public sealed class CModelGenerator : IIncrementalGenerator
             .Select(static (text, ct) => new CModelFile(text.Path, text.GetText(ct)?.ToString() ?? ""))
             .WithTrackingName(TrackingNames.Files);
 
+        // Files that declare blocks can lend them to the project's other files; a file of models
+        // alone lends nothing, so editing it leaves the others cached.
+        var libraries = files
+            .Where(static f => DeclaresBlocks.IsMatch(f.Text))
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<CModelFile>(all.OrderBy(f => f.Path, StringComparer.Ordinal)))
+            .WithTrackingName(TrackingNames.Libraries);
+
         var compiled = files
             .Combine(ns)
-            .Select(static (input, _) => Compile(input.Left, input.Right))
+            .Combine(libraries)
+            .Select(static (input, _) => Compile(input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.Compiled);
 
-        // Class names of every file, to report a class declared in two files instead of
-        // emitting code that does not compile.
+        // Class names (and a hash of their code) of every file: a class declared in two files is
+        // reported instead of emitting code that does not compile, and the same class from a
+        // shared block, generated identically by two files, is emitted once.
         var classNames = compiled
-            .Select(static (o, _) => (o.Path, new EquatableArray<string>(o.Sources.Select(s => s.ClassName))))
+            .Select(static (o, _) => (o.Path, new EquatableArray<(string, string)>(o.Sources.Select(s => (s.ClassName, ContentHash(s.Text))))))
             .Collect()
             .WithTrackingName(TrackingNames.ClassNames);
 
         context.RegisterSourceOutput(compiled.Combine(classNames), static (spc, input) => Output(spc, input.Left, input.Right));
     }
 
-    internal static FileOutput Compile(CModelFile file, string ns)
+    private static readonly System.Text.RegularExpressions.Regex DeclaresBlocks = new(@"^\s*block\s", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+    internal static FileOutput Compile(CModelFile file, string ns, EquatableArray<CModelFile> libraries)
     {
-        var result = CModelCompiler.Compile(file.Path, file.Text);
+        var result = CModelCompiler.Compile(file.Path, file.Text, project: libraries.Select(l => (l.Path, l.Text)));
         var diagnostics = result.Diagnostics
             .Select(d => new DiagnosticInfo(d.Id, d.IsError, d.Message, d.Path, d.Span, d.Start, d.End));
         var sources = CSharpEmitter.EmitFile(result, result.Syntax.Namespace?.Name ?? ns).Select(s => new GeneratedSource(s.ClassName, s.Text));
         return new FileOutput(file.Path, new EquatableArray<GeneratedSource>(sources), new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 
-    private static void Output(SourceProductionContext context, FileOutput file, ImmutableArray<(string Path, EquatableArray<string> Names)> all)
+    private static void Output(SourceProductionContext context, FileOutput file, ImmutableArray<(string Path, EquatableArray<(string Name, string Hash)> Classes)> all)
     {
         foreach (var d in file.Diagnostics) context.ReportDiagnostic(ToRoslyn(d));
-        var claimedElsewhere = new HashSet<string>(all
-            .Where(f => string.CompareOrdinal(f.Path, file.Path) < 0)
-            .SelectMany(f => f.Names));
+        var earlier = all.Where(f => string.CompareOrdinal(f.Path, file.Path) < 0).ToList();
         var stem = System.IO.Path.GetFileNameWithoutExtension(file.Path);
         foreach (var source in file.Sources)
         {
-            if (claimedElsewhere.Contains(source.ClassName))
+            var hash = ContentHash(source.Text);
+            if (earlier.Any(f => f.Classes.Contains((source.ClassName, hash)))) continue;
+            if (earlier.FirstOrDefault(f => f.Classes.Any(c => c.Name == source.ClassName)) is { Path: { } other })
             {
-                var other = all.First(f => string.CompareOrdinal(f.Path, file.Path) < 0 && f.Names.Contains(source.ClassName)).Path;
                 var d = Parser.Diagnostics.DiagnosticDescriptors.DuplicateClass;
                 context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id, isError: true), Location.Create(file.Path, default, default), d.Format(source.ClassName, other)));
                 continue;
             }
             context.AddSource($"{stem}.{source.ClassName}.{Hash(file.Path)}.g.cs", SourceText.From(source.Text, Encoding.UTF8));
         }
+    }
+
+    private static string ContentHash(string text)
+    {
+        using var sha = SHA256.Create();
+        return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
     }
 
     private static string Hash(string path)

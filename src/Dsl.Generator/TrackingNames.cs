@@ -4,6 +4,7 @@ namespace Dsl.Generator;
 public static class TrackingNames
 {
     public const string Files = nameof(Files);
+    public const string Libraries = nameof(Libraries);
     public const string Compiled = nameof(Compiled);
     public const string ClassNames = nameof(ClassNames);
 }

@@ -27,12 +27,17 @@ public sealed record CompilationResult(
 /// <summary>The front end's entry point: parse, bind, check and cost one file.</summary>
 public static class CModelCompiler
 {
-    public static CompilationResult Compile(string path, string text, AnnotationCatalog? annotations = null)
+    /// <summary>
+    /// Compiles one file. <paramref name="project"/> lists the project's other .cmodel files
+    /// (path and text): their blocks can be called from this file, as in a Lib.cmodel.
+    /// </summary>
+    public static CompilationResult Compile(string path, string text, AnnotationCatalog? annotations = null,
+        IEnumerable<(string Path, string Text)>? project = null)
     {
         var source = new SourceText(path, text);
         var diagnostics = new DiagnosticBag(source);
         var syntax = SyntaxParser.Parse(source, diagnostics);
-        var binder = new FileBinder(path, syntax, diagnostics, annotations ?? AnnotationCatalog.Default);
+        var binder = new FileBinder(path, syntax, diagnostics, annotations ?? AnnotationCatalog.Default, LibraryBlocks(path, project));
         var (models, blocks) = binder.Bind();
         var dropped = diagnostics.HasErrors
             ? new HashSet<string>(DiagnosticDescriptors.All.Where(d => d.NeedsErrorFreeFile).Select(d => d.Id))
@@ -41,4 +46,17 @@ public static class CModelCompiler
             .OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToList();
         return new CompilationResult(path, syntax, models.Select(m => new ModelResult(m.Class, m.Cost)).ToList(), blocks, ordered);
     }
+
+    // Another file's syntax errors are its own compilation's to report.
+    private static IEnumerable<(SourceText, DeclarationSyntax)> LibraryBlocks(string path, IEnumerable<(string Path, string Text)>? project) =>
+        (project ?? Enumerable.Empty<(string, string)>())
+            .Where(f => f.Path != path)
+            .OrderBy(f => f.Path, System.StringComparer.Ordinal)
+            .SelectMany(f =>
+            {
+                var other = new SourceText(f.Path, f.Text);
+                return SyntaxParser.Parse(other, new DiagnosticBag(other)).Declarations
+                    .Where(d => d.Kind == DeclarationKind.Block)
+                    .Select(d => (other, d));
+            });
 }

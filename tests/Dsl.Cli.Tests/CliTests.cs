@@ -203,4 +203,19 @@ public class CliTests
         Assert.Equal(CommandLine.Ok, code);
         Assert.Equal(example.Groups[3].Value, output.TrimEnd().Split('\n')[^1]);
     }
+
+    [Fact]
+    public void Files_checked_together_share_their_blocks_and_cost_takes_a_library()
+    {
+        var lib = Temp("block Stem(channels: int) {\n    input x: [N, C, H, W]\n    output x -> conv2d(channels, kernel: 3, padding: 1) -> relu\n}\n");
+        var net = Temp("model Net {\n    input x: [N, 1, 8, 8]\n    output x -> Stem(4) -> flatten -> linear(2)\n}\n");
+        var (code, output, _) = Run("check", lib, net);
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("2 files checked: 0 errors, 0 warnings", output);
+        Assert.Equal(CommandLine.FileErrors, Run("cost", net).Code);
+        var (costCode, json, _) = Run("cost", net, "--lib", lib, "--json");
+        Assert.Equal(CommandLine.Ok, costCode);
+        // Stem's conv: 8·8·4 outputs × 1·9, then 256 → 2.
+        Assert.Equal(8 * 8 * 4 * 9 + 256 * 2, JsonDocument.Parse(json).RootElement.GetProperty("models")[0].GetProperty("macs").GetInt64());
+    }
 }

@@ -34,7 +34,7 @@ public class DiagnosticTests
         { "CM0024", Model("4", "linear(x)"), 3, 24, "expected an int but 'x' is a tensor [N, 4]" },
         { "CM0025", Model("4", "linear(3 / 2)"), 3, 24, "3 / 2 does not divide evenly; sizes must be whole numbers" },
         { "CM0026", "model M {\n    input x: [N, 4]\n    a = x -> relu\n    output x -> relu\n}", 3, 5, "'a' is computed but never used" },
-        { "CM0028", "block B {\n    input x: [N, 4]\n    output x\n}", 1, 1, "the file declares no model, so no class is generated" },
+        { "CM0028", "// nothing yet\n", 1, 1, "the file declares no model, so no class is generated" },
         { "CM0029", "block B {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> relu\n}", 1, 7, "block 'B' is never used, so it is not checked beyond its syntax" },
         { "CM0031", TokensTests.Vit("@tokens(prune: [5, 5, 4])"), 9, 51, "@tokens prune needs one kept count per block (2) but has 3" },
         { "CM0033", Model("4", "linear(99999999999999999999)"), 3, 24, "99999999999999999999 is too large; CModel accepts integers, sizes and costs up to 9,007,199,254,740,991 (2^53 − 1)" },
@@ -70,6 +70,7 @@ public class DiagnosticTests
     {
         var tested = Cases.Select(c => (string)c[0]).Concat(AnnotationCases.Select(c => (string)c[0]))
             .Append("CM0030") // cross-file: Dsl.Generator.Tests
+            .Append("CM0035") // cross-file: A_broken_block_of_another_file_is_reported_at_the_call
             .ToHashSet();
         var untested = DiagnosticDescriptors.All.Select(d => d.Id).Where(id => !tested.Contains(id)).ToList();
         Assert.Empty(untested);
@@ -88,5 +89,15 @@ public class DiagnosticTests
     {
         var result = Compile("model A {\n    input x: [N, 4]\n    output x -> (\n}\nmodel B {\n    input x: [N, 4]\n    output x -> lienar(2)\n}");
         Assert.Equal(new[] { "CM0001", "CM0002" }, result.Diagnostics.Where(d => d.IsError).Select(d => d.Id));
+    }
+
+    [Fact]
+    public void A_broken_block_of_another_file_is_reported_at_the_call()
+    {
+        var lib = ("/p/Lib.cmodel", "block Stem(c: int) {\n    input x: [N, C]\n    output x -> linear(c\n}\n");
+        var result = CModelCompiler.Compile("/p/A.cmodel", "model A {\n    input x: [N, 4]\n    output x -> Stem(4)\n}\n", project: new[] { lib });
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("CM0035", 3, 17), (d.Id, d.Start.Line + 1, d.Start.Character + 1));
+        Assert.Equal("block 'Stem' of Lib.cmodel has syntax errors, reported in that file; fix them there", d.Message);
     }
 }

@@ -6,8 +6,12 @@ using Dsl.Parser.Text;
 namespace Dsl.Parser.Annotations;
 
 /// <summary>An annotation after checking, where it was written, with its arguments.</summary>
-public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, BoundArguments? Args, IReadOnlyList<string> Exempted, TextSpan Span)
+/// <summary>An annotation as written, checked; <see cref="Source"/> is the file it is written in (a call may lend it to another file's block).</summary>
+public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, BoundArguments? Args, IReadOnlyList<string> Exempted, TextSpan Span, SourceText? Source = null)
 {
+    /// <summary>Where it is written: the same annotation reached from several layers is one place.</summary>
+    public (string?, int) Place => (Source?.Path, Span.Start);
+
     public bool IsExempt => Schema == null;
 
     public AppliedAnnotation ToApplied() => new(Kind, Args == null

@@ -334,7 +334,7 @@ internal sealed partial class DeclarationBinder
     {
         if (plan != null && !(stage is LayerStageSyntax b && _file.FindBlock(b.Name.Text) != null))
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, plan.Annotation.Span,
+            _diagnostics.Report(plan.Annotation.Source, DiagnosticDescriptors.AnnotationArguments, plan.Annotation.Span,
                 "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }");
             return null;
         }
@@ -440,7 +440,12 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         // Its syntax errors are reported; what it computes is unknown, so nothing after it is checked.
-        if (block.HasSyntaxErrors) return null;
+        if (block.HasSyntaxErrors)
+        {
+            if (_file.LibraryPath(block) is { } library)
+                _diagnostics.Report(DiagnosticDescriptors.LibraryBlockErrors, stage.Name.Span, block.Name.Text, System.IO.Path.GetFileName(library));
+            return null;
+        }
         if (!_file.Enter(block, stage.Name.Span)) return null;
         var name = fields.Name(stage.Alias, CSharpNames.Snake(block.Name.Text));
         try
@@ -482,7 +487,7 @@ internal sealed partial class DeclarationBinder
             _file.Used(tokens);
             _tokenStack = ($"{fields.PathPrefix}{name}.", tokens);
             // The schedule is this stack's: blocks inside its blocks do not inherit it.
-            inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span) });
+            inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span, tokens.Source) });
         }
         var copies = new List<Construction>();
         var current = input;

@@ -18,7 +18,7 @@ internal sealed partial class DeclarationBinder
     {
         if (input.Rank != 3)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, tokens.Span, $"@tokens needs tokens [N, T, C] entering the blocks but they get {input}");
+            _diagnostics.Report(tokens.Source, DiagnosticDescriptors.AnnotationArguments, tokens.Span, $"@tokens needs tokens [N, T, C] entering the blocks but they get {input}");
             return null;
         }
         var available = input[1].Value;
@@ -136,14 +136,14 @@ internal sealed partial class DeclarationBinder
         if (args.Scalar("target_gmacs") is { } gmacs) target = gmacs.Concrete * 1e9;
         if (target > 0 && target >= total)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+            _diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs must be below the full cost, {total / 1e9:0.######} GMACs");
             return null;
         }
         var fixedMacs = total - stack;
         if (target > 0 && LeastMacs(fixedMacs) is { } least && target < least)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+            _diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs is below the least this stack can cost, {least / 1e9:0.######} GMACs (exempt blocks keep every token and each block attends to the tokens it receives)");
             return null;
         }

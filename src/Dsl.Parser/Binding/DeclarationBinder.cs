@@ -195,7 +195,7 @@ internal sealed partial class DeclarationBinder
         if (output == null) return null;
         if (_tokenPlan != null && !_tokensReduced)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, _tokenPlan.Annotation.Span,
+            _diagnostics.Report(_tokenPlan.Annotation.Source, DiagnosticDescriptors.AnnotationArguments, _tokenPlan.Annotation.Span,
                 $"@tokens reduces tokens after a block's attention, but block '{_decl.Name.Text}' has no attention layer");
             return null;
         }
@@ -238,7 +238,7 @@ internal sealed partial class DeclarationBinder
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
         return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), _distillation, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
-            _file.Path, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
+            _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 
     private readonly Dictionary<string, ScalarValue> _inputSymbolValues = new();
@@ -310,7 +310,7 @@ internal sealed partial class DeclarationBinder
         var layout = "[" + string.Join(", ", input.Dimensions.Select(SizeText)) + "]";
         if (caller.Rank != input.Dimensions.Count)
         {
-            _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan, $"block {_decl.Name.Text} expects {layout} but got {caller}");
+            _diagnostics.ReportAtCall(DiagnosticDescriptors.ShapeMismatch, $"block {_decl.Name.Text} expects {layout} but got {caller}");
             return null;
         }
         var dims = new List<Dim>();
@@ -330,7 +330,7 @@ internal sealed partial class DeclarationBinder
                 {
                     if (earlier.AsLong != actual.Value)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan,
+                        _diagnostics.ReportAtCall(DiagnosticDescriptors.ShapeMismatch,
                             $"block {_decl.Name.Text} expects {layout} with equal '{sym.Name.Text}' dimensions but got {caller}");
                         return null;
                     }
@@ -349,7 +349,7 @@ internal sealed partial class DeclarationBinder
             if (expected == null) return null;
             if (expected.Type != ScalarType.Int || expected.AsLong != actual.Value)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, callSpan,
+                _diagnostics.ReportAtCall(DiagnosticDescriptors.ShapeMismatch,
                     $"block {_decl.Name.Text} expects {layout} with dimension {i} = {expected.Describe()} but got {caller}");
                 return null;
             }
@@ -497,7 +497,7 @@ internal sealed partial class DeclarationBinder
                     }
                     kinds.Add(n.Name.Text);
                 }
-                result.Add(new BoundAnnotation(name, null, null, kinds, a.Span));
+                result.Add(new BoundAnnotation(name, null, null, kinds, a.Span, _diagnostics.CurrentSource));
                 continue;
             }
             var schema = _file.Catalog.Find(name);
@@ -525,7 +525,7 @@ internal sealed partial class DeclarationBinder
                     continue;
                 }
                 if (!CheckTeacher(args)) continue;
-                result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span));
+                result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
                 continue;
             }
             if (target != null && schema is TokensAnnotation)
@@ -546,7 +546,7 @@ internal sealed partial class DeclarationBinder
                     string.Join(", ", schema.Families.OrderBy(f => f, System.StringComparer.Ordinal)) + " layers, written on the layer itself");
                 continue;
             }
-            result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span));
+            result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
         }
         return result;
     }

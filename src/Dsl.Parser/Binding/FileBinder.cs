@@ -22,7 +22,11 @@ internal sealed class FileBinder
     private readonly List<string> _blockOrder = new();
     private readonly Stack<string> _instantiating = new();
 
-    public FileBinder(string path, FileSyntax syntax, DiagnosticBag diagnostics, AnnotationCatalog catalog)
+    /// <summary>Blocks declared in the project's other files, with their sources (for locations).</summary>
+    private readonly Dictionary<string, Text.SourceText> _librarySources = new();
+
+    public FileBinder(string path, FileSyntax syntax, DiagnosticBag diagnostics, AnnotationCatalog catalog,
+        IEnumerable<(Text.SourceText Source, DeclarationSyntax Block)>? library = null)
     {
         Path = path;
         Diagnostics = diagnostics;
@@ -43,6 +47,14 @@ internal sealed class FileBinder
             seen[decl.Name.Text] = decl;
             if (decl.Kind == DeclarationKind.Block) _blocks[decl.Name.Text] = decl; else _models.Add(decl);
         }
+        _ownBlocks = _blocks.Keys.ToList();
+        foreach (var (source, block) in library ?? Enumerable.Empty<(Text.SourceText, DeclarationSyntax)>())
+        {
+            // The file's own declarations come first; a name declared twice across files is CM0030 at build time.
+            if (seen.ContainsKey(block.Name.Text) || _librarySources.ContainsKey(block.Name.Text)) continue;
+            _blocks[block.Name.Text] = block;
+            _librarySources[block.Name.Text] = source;
+        }
     }
 
     public string Path { get; }
@@ -53,15 +65,20 @@ internal sealed class FileBinder
 
     public IReadOnlyCollection<string> ModelNames => _models.Select(m => m.Name.Text).ToList();
 
-    private readonly HashSet<int> _reportedMisfits = new();
+    private readonly HashSet<(string?, int)> _reportedMisfits = new();
 
     /// <summary>An annotation whose settings do not suit a layer it reaches: reported once, at the annotation.</summary>
     public void ReportOnce(BoundAnnotation annotation, string message)
     {
-        if (_reportedMisfits.Add(annotation.Span.Start)) Diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, annotation.Span, message);
+        if (_reportedMisfits.Add(annotation.Place)) Diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span, message);
     }
 
+    private readonly List<string> _ownBlocks;
+
     public DeclarationSyntax? FindBlock(string name) => _blocks.TryGetValue(name, out var b) ? b : null;
+
+    /// <summary>The file a block of another file of the project comes from, or null for the file's own.</summary>
+    public string? LibraryPath(DeclarationSyntax block) => _librarySources.TryGetValue(block.Name.Text, out var s) && _blocks[block.Name.Text] == block ? s.Path : null;
 
     public (IReadOnlyList<(ClassModel Class, CostReport Cost)> Models, IReadOnlyList<ClassModel> Blocks) Bind()
     {
@@ -79,17 +96,18 @@ internal sealed class FileBinder
                 Diagnostics.Report(DiagnosticDescriptors.OutOfRange, model.Name.Span, $"model '{model.Name.Text}' computes sizes or costs past 64 bits", Semantics.Limits.MaxText);
             }
         }
-        if (_models.Count == 0 && (_blocks.Count > 0 || !Diagnostics.HasErrors))
+        // A file of blocks alone is a library for the project's other files; nothing to warn.
+        if (_models.Count == 0 && _ownBlocks.Count == 0 && !Diagnostics.HasErrors)
         {
             Diagnostics.Report(DiagnosticDescriptors.NoModel, new Text.TextSpan(0, 0));
         }
         foreach (var pair in _placed.Where(p => !_usedAnnotations.Contains(p.Key)))
         {
             var a = pair.Value.Annotation;
-            Diagnostics.Report(DiagnosticDescriptors.AnnotationUnused, a.Span, a.Kind, pair.Value.Where,
+            Diagnostics.Report(a.Source, DiagnosticDescriptors.AnnotationUnused, a.Span, a.Kind, pair.Value.Where,
                 string.Join(" or ", a.Schema!.Families.OrderBy(f => f, System.StringComparer.Ordinal)) + " layer");
         }
-        foreach (var block in _blocks.Values)
+        foreach (var block in _models.Count == 0 ? Enumerable.Empty<DeclarationSyntax>() : _ownBlocks.Select(b => _blocks[b]))
         {
             if (!_blockClasses.ContainsKey(block.Name.Text) && !_instantiated.Contains(block.Name.Text))
                 Diagnostics.Report(DiagnosticDescriptors.UnusedBlock, block.Name.Span, block.Name.Text);
@@ -98,16 +116,16 @@ internal sealed class FileBinder
     }
 
     private readonly HashSet<string> _instantiated = new();
-    private readonly Dictionary<int, (BoundAnnotation Annotation, string Where)> _placed = new();
-    private readonly HashSet<int> _usedAnnotations = new();
+    private readonly Dictionary<(string?, int), (BoundAnnotation Annotation, string Where)> _placed = new();
+    private readonly HashSet<(string?, int)> _usedAnnotations = new();
 
     /// <summary>An annotation on a header, call or repeat, which should reach some layer.</summary>
     public void Placed(BoundAnnotation annotation, string where)
     {
-        if (!annotation.IsExempt && !_placed.ContainsKey(annotation.Span.Start)) _placed[annotation.Span.Start] = (annotation, where);
+        if (!annotation.IsExempt && !_placed.ContainsKey(annotation.Place)) _placed[annotation.Place] = (annotation, where);
     }
 
-    public void Used(BoundAnnotation annotation) => _usedAnnotations.Add(annotation.Span.Start);
+    public void Used(BoundAnnotation annotation) => _usedAnnotations.Add(annotation.Place);
 
     /// <summary>Enters a block call; false (after reporting) if it would recurse.</summary>
     public bool Enter(DeclarationSyntax block, Text.TextSpan callSpan)
@@ -120,7 +138,7 @@ internal sealed class FileBinder
             return false;
         }
         _instantiating.Push(block.Name.Text);
-        Diagnostics.EnterCall(callSpan);
+        Diagnostics.EnterCall(callSpan, _librarySources.TryGetValue(block.Name.Text, out var source) ? source : null);
         return true;
     }
 

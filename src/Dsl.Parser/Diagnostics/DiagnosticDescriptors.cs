@@ -48,6 +48,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TokenCountsRise = Warning("CM0032", "Token counts rise", "a block keeps min(tokens entering, prune, merge), so some counts here change nothing; the schedule in effect is {0}");
     public static readonly DiagnosticDescriptor OutOfRange = Error("CM0033", "Number out of range", "{0}; CModel accepts integers, sizes and costs up to {1}");
     public static readonly DiagnosticDescriptor LinearOverFeatureMap = Warning("CM0034", "Linear over a feature map", "{0}");
+    public static readonly DiagnosticDescriptor LibraryBlockErrors = Error("CM0035", "Block of another file has errors", "block '{0}' of {1} has syntax errors, reported in that file; fix them there");
     public static readonly DiagnosticDescriptor DuplicateClass = Error("CM0030", "Class declared in two files", "'{0}' is also declared in {1}; model and block names must be unique across a project's .cmodel files");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
@@ -57,7 +58,7 @@ public static class DiagnosticDescriptors
         DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
         AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
-        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, TokenCountsRise, OutOfRange, LinearOverFeatureMap,
+        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, TokenCountsRise, OutOfRange, LinearOverFeatureMap, LibraryBlockErrors,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);

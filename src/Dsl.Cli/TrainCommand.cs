@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Dsl.Runtime;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
 using Dsl.Runtime.Weights;
@@ -84,21 +85,20 @@ internal static class TrainCommand
         var type = InMemoryModels.FindModel(assembly, modelName);
         if (type == null)
             return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", names)}");
-        var input = InMemoryModels.Shape(type, "InputShape");
-        var output = InMemoryModels.Shape(type, "OutputShape");
-        if (!input.SequenceEqual(new long[] { -1, 1, 28, 28 }) || !output.SequenceEqual(new long[] { -1, 10 }))
-            return Fail(stderr, $"cmodel train trains on Fashion-MNIST, which needs input [N, 1, 28, 28] and output [N, 10]; {modelName} maps {Describe(input)} to {Describe(output)}");
-
         ImageClassificationData train, test;
         try
         {
-            var folder = FashionMnist.Locate(options.GetValueOrDefault("data"), full);
-            (train, test) = FashionMnist.Load(folder);
+            (train, test) = TrainingData.Load(options.GetValueOrDefault("data"), full);
         }
         catch (Exception e) when (e is IOException or DataFormatException)
         {
             return Fail(stderr, e.Message);
         }
+        var input = InMemoryModels.Shape(type, "InputShape");
+        var output = InMemoryModels.Shape(type, "OutputShape");
+        var images = new long[] { -1 }.Concat(train.Images.shape.Skip(1)).ToArray();
+        if (!input.SequenceEqual(images) || !output.SequenceEqual(new long[] { -1, train.Classes }))
+            return Fail(stderr, $"{train.Source} needs a model from {Describe(images)} to [N, {train.Classes}]; {modelName} maps {Describe(input)} to {Describe(output)}");
         var trainerOptions = new TrainerOptions
         {
             Epochs = epochs,
@@ -112,11 +112,16 @@ internal static class TrainCommand
         manual_seed(seed);
         using var model = InMemoryModels.Create(type);
         stdout.WriteLine($"training {modelName} from {file} on {train.Source}");
-        var summary = new Trainer(trainerOptions, stdout).Fit(
+        var trainer = new Trainer(trainerOptions, stdout);
+        // @tokens(target: ...): the rates learn with the weights, pulled to the target by DiffRate's cost term.
+        var tokens = type.GetProperty("Tokens")?.GetValue(model) as TokenState;
+        if (tokens is { TargetMacs: > 0 }) trainer.Hooks.Add(new TokenRateLoss(tokens, log: stdout));
+        var summary = trainer.Fit(
             model,
             new BatchLoader(train, batchSize, shuffle: true, seed, Augmentations.CropAndFlip(2)),
             new BatchLoader(test, 500, shuffle: false));
         summary.Print(stdout, terminal: stdout == Console.Out && !Console.IsOutputRedirected);
+        if (tokens is { TargetMacs: > 0 }) stdout.WriteLine($"learned schedule, to paste into {Path.GetFileName(file)}: {tokens.Schedule()}");
         if (options.TryGetValue("save", out var save))
         {
             PyTorchWeights.Save(model, save);

@@ -36,9 +36,23 @@ public static class CModelCompiler
     {
         var source = new SourceText(path, text);
         var diagnostics = new DiagnosticBag(source);
-        var syntax = SyntaxParser.Parse(source, diagnostics);
-        var binder = new FileBinder(path, syntax, diagnostics, annotations ?? AnnotationCatalog.Default, LibraryBlocks(path, project));
-        var (models, blocks) = binder.Bind();
+        var syntax = new FileSyntax(new DeclarationSyntax[0]);
+        IReadOnlyList<(ClassModel Class, CostReport Cost)> models = new (ClassModel, CostReport)[0];
+        IReadOnlyList<ClassModel> blocks = new ClassModel[0];
+        try
+        {
+            syntax = SyntaxParser.Parse(source, diagnostics);
+            var binder = new FileBinder(path, syntax, diagnostics, annotations ?? AnnotationCatalog.Default, LibraryBlocks(path, project));
+            (models, blocks) = binder.Bind();
+        }
+        catch (System.Exception e) when (e is not System.OutOfMemoryException)
+        {
+            // The last line of defence: the generator runs in every build and every keystroke, so a
+            // bug here is a located error, never a crashed build (CS8785). The fuzz tests keep it unseen.
+            diagnostics.Report(DiagnosticDescriptors.InternalError, new TextSpan(0, 0), $"{e.GetType().Name}: {e.Message}");
+            models = new (ClassModel, CostReport)[0];
+            blocks = new ClassModel[0];
+        }
         var dropped = diagnostics.HasErrors
             ? new HashSet<string>(DiagnosticDescriptors.All.Where(d => d.NeedsErrorFreeFile).Select(d => d.Id))
             : new HashSet<string>();

@@ -361,6 +361,7 @@ internal sealed partial class DeclarationBinder
 
     private TensorValue? ApplyLayer(TensorValue input, LayerStageSyntax stage, LayerSpec spec, FieldCollector fields, AnnotationScope scope)
     {
+        _file.CountLayer();
         var own = BindAnnotations(stage.Annotations, spec, $"{spec.Name} ({spec.Family})");
         var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
         if (args == null) return null;
@@ -490,37 +491,55 @@ internal sealed partial class DeclarationBinder
             inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span, tokens.Source) });
         }
         var copies = new List<Construction>();
-        var current = input;
-        for (var i = 0; i < count.AsLong; i++)
+        TensorValue? current;
+        try
         {
-            var copyFields = new FieldCollector($"{fields.PathPrefix}{name}.{i}.", repeat.Body, _diagnostics, _names);
-            var copyInput = current with { Code = new VariableRef("x") };
-            foreach (var stage in repeat.Body)
-            {
-                if (stage is LayerStageSyntax l && LayerCatalog.All.TryGetValue(l.Name.Text, out var s) && s.Style == FieldStyle.Parameter)
-                {
-                    _diagnostics.Report(DiagnosticDescriptors.ValueKind, l.Name.Span, "a layer with its own module", l.Name.Text, "a parameter of the enclosing model; use it outside repeat");
-                    return null;
-                }
-                copyInput = ApplyStage(copyInput, stage, copyFields, inner, plans?[i]);
-                if (copyInput == null) return null;
-            }
-            current = copyInput;
-            if (repeat.Body.Count == 1)
-            {
-                var only = copyFields.Fields[0];
-                copies.Add(only.Construction);
-                // One stage per copy: the copy is the layer itself, so its cost rows drop the inner name.
-                var innerPrefix = $"{fields.PathPrefix}{name}.{i}.{only.Name}";
-                fields.Costs.AddRange(copyFields.Costs.Select(c => c with { Path = $"{fields.PathPrefix}{name}.{i}" + c.Path.Substring(innerPrefix.Length) }));
-            }
-            else
-            {
-                copies.Add(new SequenceConstruction(copyFields.Fields.Select(f => new NamedConstruction(f.Name, f.Construction)).ToList()));
-                fields.Costs.AddRange(copyFields.Costs);
-            }
+            current = BindCopies();
         }
+        catch (FileBinder.TooManyLayers e)
+        {
+            e.Span = repeat.KeywordSpan;
+            e.File = _diagnostics.CurrentSource;
+            throw;
+        }
+        if (current == null) return null;
         fields.Fields.Add(new FieldModel(name, new RepeatConstruction(count.Expr, copies), new AppliedAnnotation[0]));
+
+        TensorValue? BindCopies()
+        {
+            var flowing = input;
+            for (var i = 0; i < count.AsLong; i++)
+            {
+                var copyFields = new FieldCollector($"{fields.PathPrefix}{name}.{i}.", repeat.Body, _diagnostics, _names, _decl.Name.Text);
+                var copyInput = flowing with { Code = new VariableRef("x") };
+                foreach (var stage in repeat.Body)
+                {
+                    if (stage is LayerStageSyntax l && LayerCatalog.All.TryGetValue(l.Name.Text, out var s) && s.Style == FieldStyle.Parameter)
+                    {
+                        _diagnostics.Report(DiagnosticDescriptors.ValueKind, l.Name.Span, "a layer with its own module", l.Name.Text, "a parameter of the enclosing model; use it outside repeat");
+                        return null;
+                    }
+                    copyInput = ApplyStage(copyInput, stage, copyFields, inner, plans?[i]);
+                    if (copyInput == null) return null;
+                }
+                flowing = copyInput;
+                if (repeat.Body.Count == 1)
+                {
+                    var only = copyFields.Fields[0];
+                    copies.Add(only.Construction);
+                    // One stage per copy: the copy is the layer itself, so its cost rows drop the inner name.
+                    var innerPrefix = $"{fields.PathPrefix}{name}.{i}.{only.Name}";
+                    fields.Costs.AddRange(copyFields.Costs.Select(c => c with { Path = $"{fields.PathPrefix}{name}.{i}" + c.Path.Substring(innerPrefix.Length) }));
+                }
+                else
+                {
+                    copies.Add(new SequenceConstruction(copyFields.Fields.Select(f => new NamedConstruction(f.Name, f.Construction)).ToList()));
+                    fields.Costs.AddRange(copyFields.Costs);
+                }
+            }
+            return flowing;
+        }
+
         var stackInput = plans != null ? new TokensStart(input.Code) : input.Code;
         return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", stackInput));
     }

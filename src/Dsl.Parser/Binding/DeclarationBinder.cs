@@ -75,8 +75,16 @@ internal sealed partial class DeclarationBinder
     {
         var specs = new List<ParamSpec>();
         var ok = true;
+        var seen = new Dictionary<string, ParameterSyntax>();
         foreach (var p in decl.Parameters)
         {
+            // Reported where the file is read (FileBinder), whether or not the declaration is used.
+            if (seen.ContainsKey(p.Name.Text))
+            {
+                ok = false;
+                continue;
+            }
+            seen[p.Name.Text] = p;
             var kind = ParameterKind(p.Type, diagnostics);
             if (kind == null) { ok = false; continue; }
             Value? defaultValue = null;
@@ -366,7 +374,7 @@ internal sealed partial class DeclarationBinder
             OutputSyntax o => Stages(o.Value),
             _ => Enumerable.Empty<StageSyntax>(),
         });
-        _fields = new FieldCollector(_pathPrefix, topStages, _diagnostics, _names);
+        _fields = new FieldCollector(_pathPrefix, topStages, _diagnostics, _names, _decl.Name.Text);
         for (var i = 0; i < inputs.Count; i++)
         {
             _tensors[inputs[i].Name.Text] = new TensorValue(shapes[i], new VariableRef(inputs[i].Name.Text));

@@ -18,7 +18,7 @@ internal sealed class FieldCollector
     private readonly HashSet<string> _used = new();
     private readonly DiagnosticBag _diagnostics;
 
-    public FieldCollector(string pathPrefix, IEnumerable<StageSyntax> stages, DiagnosticBag diagnostics, ISet<string> forbidden)
+    public FieldCollector(string pathPrefix, IEnumerable<StageSyntax> stages, DiagnosticBag diagnostics, ISet<string> forbidden, string className)
     {
         PathPrefix = pathPrefix;
         _diagnostics = diagnostics;
@@ -40,6 +40,11 @@ internal sealed class FieldCollector
             if (ReservedNames.ModuleMembers.Contains(alias.Text))
             {
                 diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, "TorchSharp's Module has a member of that name");
+                continue;
+            }
+            if (ReservedNames.GeneratedMembers.Contains(alias.Text) || alias.Text == className)
+            {
+                diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, alias.Text == className ? "it is the name of the class" : "the generated class has a member of that name");
                 continue;
             }
             _explicit[alias.Text] = alias;

@@ -32,8 +32,27 @@ internal sealed class FileBinder
         Diagnostics = diagnostics;
         Catalog = catalog;
         var seen = new Dictionary<string, DeclarationSyntax>();
+        var folded = new Dictionary<string, DeclarationSyntax>(System.StringComparer.OrdinalIgnoreCase);
         foreach (var decl in syntax.Declarations)
         {
+            if (CSharpNames.IsKeyword(decl.Name.Text) || ReservedNames.TypeNames.Contains(decl.Name.Text))
+            {
+                diagnostics.Report(DiagnosticDescriptors.ReservedName, decl.Name.Span, decl.Name.Text,
+                    CSharpNames.IsKeyword(decl.Name.Text) ? "it is a C# keyword, and the class takes the name" : "generated code refers to a type or namespace of that name");
+                continue;
+            }
+            if (folded.TryGetValue(decl.Name.Text, out var twin) && twin.Name.Text != decl.Name.Text)
+            {
+                diagnostics.Report(DiagnosticDescriptors.ReservedName, decl.Name.Span, decl.Name.Text,
+                    $"'{twin.Name.Text}' at line {diagnostics.LineOf(twin.Name.Span.Start) + 1} differs only in case, and their generated files would collide on Windows and macOS");
+                continue;
+            }
+            folded[decl.Name.Text] = decl;
+            foreach (var duplicate in decl.Parameters.GroupBy(p => p.Name.Text).Where(g => g.Count() > 1))
+            {
+                foreach (var p in duplicate.Skip(1))
+                    diagnostics.Report(DiagnosticDescriptors.DuplicateParameter, p.Name.Span, p.Name.Text, diagnostics.LineOf(duplicate.First().Name.Span.Start) + 1);
+            }
             if (seen.TryGetValue(decl.Name.Text, out var first))
             {
                 diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, decl.Name.Span, decl.Name.Text, diagnostics.LineOf(first.Name.Span.Start) + 1);
@@ -75,6 +94,24 @@ internal sealed class FileBinder
 
     private readonly List<string> _ownBlocks;
 
+    /// <summary>Layers a model may expand to (repeats multiply); past it binding stops (CM0038).</summary>
+    public const int MaxLayers = 100_000;
+
+    private int _layers;
+
+    /// <summary>Counts one bound layer; throws <see cref="TooManyLayers"/> past <see cref="MaxLayers"/>, so a repeat bomb stops early.</summary>
+    public void CountLayer()
+    {
+        if (++_layers > MaxLayers) throw new TooManyLayers();
+    }
+
+    /// <summary>Unwinds binding once a model expands past <see cref="MaxLayers"/>; the outermost repeat on the way sets where to report.</summary>
+    public sealed class TooManyLayers : System.Exception
+    {
+        public Text.TextSpan? Span { get; set; }
+        public Text.SourceText? File { get; set; }
+    }
+
     public DeclarationSyntax? FindBlock(string name) => _blocks.TryGetValue(name, out var b) ? b : null;
 
     /// <summary>The file a block of another file of the project comes from, or null for the file's own.</summary>
@@ -86,9 +123,14 @@ internal sealed class FileBinder
         foreach (var model in _models.Where(m => !m.HasSyntaxErrors))
         {
             var binder = new DeclarationBinder(this, model, "", AnnotationScope.Empty);
+            _layers = 0;
             try
             {
                 if (binder.BindModel() is { } result) models.Add(result);
+            }
+            catch (TooManyLayers e)
+            {
+                Diagnostics.Report(e.File, DiagnosticDescriptors.TooManyLayers, e.Span ?? model.Name.Span, model.Name.Text, MaxLayers.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             }
             catch (System.ArithmeticException)
             {

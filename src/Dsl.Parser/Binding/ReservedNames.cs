@@ -3,11 +3,26 @@ using System.Collections.Generic;
 namespace Dsl.Parser.Binding;
 
 /// <summary>
-/// Names a layer field cannot take because TorchSharp's Module&lt;Tensor, Tensor&gt; already has
-/// a member of that name (a test checks this list against the real type).
+/// Names generated code cannot give away: a layer field cannot take the name of a member of
+/// TorchSharp's Module&lt;Tensor, Tensor&gt; (a test checks this list against the real type) or of
+/// a member the generator adds; a model or block cannot take the name of a type or namespace
+/// the generated code refers to.
 /// </summary>
 public static class ReservedNames
 {
+    /// <summary>Members every generated class may have beside its fields.</summary>
+    public static readonly HashSet<string> GeneratedMembers = new()
+    {
+        "Macs", "ParameterCount", "Bops", "Operations", "InputShape", "OutputShape", "Tokens", "Distillation",
+    };
+
+    /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>
+    public static readonly HashSet<string> TypeNames = new()
+    {
+        "System", "TorchSharp", "Dsl", "torch", "nn", "Tensor", "Parameter", "Sequential", "Layers", "Ops", "Compression",
+        "TokenState", "DistillationState", "IDistilled", "Module",
+    };
+
     public static readonly HashSet<string> ModuleMembers = new()
     {
         "ClearModules", "ConditionallyRegisterBuffer", "ConditionallyRegisterParameter", "Dispose", "Equals",

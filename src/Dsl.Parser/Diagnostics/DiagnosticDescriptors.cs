@@ -49,6 +49,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OutOfRange = Error("CM0033", "Number out of range", "{0}; CModel accepts integers, sizes and costs up to {1}");
     public static readonly DiagnosticDescriptor LinearOverFeatureMap = Warning("CM0034", "Linear over a feature map", "{0}");
     public static readonly DiagnosticDescriptor LibraryBlockErrors = Error("CM0035", "Block of another file has errors", "block '{0}' of {1} has syntax errors, reported in that file; fix them there");
+    public static readonly DiagnosticDescriptor DuplicateParameter = Error("CM0036", "Duplicate parameter", "parameter '{0}' is already declared at line {1}");
+    public static readonly DiagnosticDescriptor InternalError = Error("CM0037", "Internal compiler error", "CModel could not check this file ({0}); this is a CModel bug, please report it with the file");
+    public static readonly DiagnosticDescriptor TooManyLayers = Error("CM0038", "Model too large", "model '{0}' expands past {1} layers here (repeats multiply); CModel caps a model there");
     public static readonly DiagnosticDescriptor DuplicateClass = Error("CM0030", "Class declared in two files", "'{0}' is also declared in {1}; model and block names must be unique across a project's .cmodel files");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
@@ -58,7 +61,7 @@ public static class DiagnosticDescriptors
         DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
         AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
-        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, TokenCountsRise, OutOfRange, LinearOverFeatureMap, LibraryBlockErrors,
+        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, TokenCountsRise, OutOfRange, LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);

@@ -19,6 +19,8 @@ public static class CSharpNames
 
     public static string Escape(string name) => Keywords.Contains(name) ? "@" + name : name;
 
+    public static bool IsKeyword(string name) => Keywords.Contains(name);
+
     /// <summary>snake_case to camelCase: the runtime's parameter names.</summary>
     public static string Camel(string snake)
     {

@@ -12,9 +12,10 @@ public sealed class SourceText
         Path = path;
         Text = text;
         var starts = new List<int> { 0 };
+        // Lines end at \n, \r\n or a lone \r (classic Mac files), as Roslyn counts them.
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] == '\n') starts.Add(i + 1);
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n'))) starts.Add(i + 1);
         }
         _lineStarts = starts.ToArray();
     }

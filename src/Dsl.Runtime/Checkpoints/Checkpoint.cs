@@ -48,6 +48,8 @@ public static class Checkpoint
         {
             file.Write(bytes);
             file.Write(SHA256.HashData(bytes));
+            // On disk before the rename, so a power cut leaves the old checkpoint or the new one, never a torn one.
+            file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
     }
@@ -71,17 +73,37 @@ public static class Checkpoint
             if (!report.IsExact) throw new DataFormatException(path, "the checkpoint's tensors do not match the model:\n" + report);
             var optimizerBytes = reader.ReadBytes((int)reader.ReadInt64());
             var rngBytes = reader.ReadBytes(reader.ReadInt32());
-            StateDicts.Apply(model, tensors, strict: true, path);
-            using (var optimizerReader = new BinaryReader(new MemoryStream(optimizerBytes))) optimizer.load_state_dict(optimizerReader);
             using var rng = get_rng_state();
             if (rng.bytes.Length != rngBytes.Length) throw new DataFormatException(path, "the checkpoint's random-number state has the wrong size");
+            // Everything that can fail comes before the model changes: the optimizer first, put back if it refuses the state.
+            LoadOptimizer(path, optimizer, optimizerBytes);
+            StateDicts.Apply(model, tensors, strict: true, path);
             rng.bytes = rngBytes;
             set_rng_state(rng);
+            // A temporary file left by a save that was killed is never a checkpoint; the sound one is loaded.
+            if (File.Exists(path + ".tmp")) File.Delete(path + ".tmp");
             return state;
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static void LoadOptimizer(string path, OptimizerHelper optimizer, byte[] state)
+    {
+        using var before = new MemoryStream();
+        using (var writer = new BinaryWriter(before, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(state));
+            optimizer.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is not DataFormatException)
+        {
+            before.Position = 0;
+            using (var reader = new BinaryReader(before)) optimizer.load_state_dict(reader);
+            throw new DataFormatException(path, $"the checkpoint's optimizer state does not fit this optimizer ({e.Message}); it was saved with another optimizer or settings");
         }
     }
 

@@ -38,12 +38,15 @@ public sealed record IdxFile(int[] Dimensions, byte[] Data)
         if (rank == 0 || bytes.Length < 4 + 4 * rank)
             throw new DataFormatException(path, $"truncated IDX header (rank {rank}, {bytes.Length} bytes)");
         var dims = Enumerable.Range(0, rank).Select(i => ReadBigEndian(bytes, 4 + 4 * i)).ToArray();
-        var expected = dims.Aggregate(1L, (a, d) => a * d);
+        if (dims.Any(d => d <= 0))
+            throw new DataFormatException(path, $"IDX dimensions must be positive but are [{string.Join(", ", dims)}]");
         var actual = bytes.Length - 4 - 4 * rank;
-        if (actual != expected)
+        // In a double, so that huge dimensions cannot wrap into a plausible count.
+        var expected = dims.Aggregate(1.0, (a, d) => a * d);
+        if (expected != actual)
             throw new DataFormatException(path, $"expected {expected:N0} data bytes for dimensions [{string.Join(", ", dims)}] but found {actual:N0} (truncated or corrupt)");
-        var data = new byte[expected];
-        Array.Copy(bytes, 4 + 4 * rank, data, 0, expected);
+        var data = new byte[actual];
+        Array.Copy(bytes, 4 + 4 * rank, data, 0, actual);
         return new IdxFile(dims, data);
     }
 

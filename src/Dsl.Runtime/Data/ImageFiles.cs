@@ -17,9 +17,13 @@ public static class ImageFiles
     public static Tensor Decode(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image", path);
-        using var bitmap = SKBitmap.Decode(path);
-        if (bitmap == null) throw new DataFormatException(path, "not a readable PNG or JPEG image");
-        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? bitmap.Copy() : bitmap.Copy(SKColorType.Rgba8888);
+        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not a readable PNG or JPEG image");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var rgba = new SKBitmap(info);
+        // A truncated file decodes in part (IncompleteInput) with the rest left blank: refuse it.
+        var decoded = codec.GetPixels(info, rgba.GetPixels());
+        if (decoded != SKCodecResult.Success)
+            throw new DataFormatException(path, $"the image is truncated or corrupt (decoding ended with {decoded})");
         var bytes = rgba.Bytes;
         using var raw = tensor(bytes, new long[] { rgba.Height, rgba.Width, 4 });
         using var rgb = raw.narrow(2, 0, 3).permute(2, 0, 1);

@@ -48,8 +48,10 @@ public sealed class ImageFolder
                 var image = ImageFiles.Decode(path);
                 if (images.Count > 0 && !image.shape.SequenceEqual(images[0].shape))
                 {
+                    // The message is built before the image is freed.
+                    var message = $"is [{string.Join(", ", image.shape)}] but {Items[0].Path} is [{string.Join(", ", images[0].shape)}]; images of one dataset need one size";
                     image.Dispose();
-                    throw new DataFormatException(path, $"is [{string.Join(", ", image.shape)}] but {Items[0].Path} is [{string.Join(", ", images[0].shape)}]; images of one dataset need one size");
+                    throw new DataFormatException(path, message);
                 }
                 images.Add(image);
             }

@@ -40,6 +40,9 @@ public static class PyTorchWeights
         try
         {
             if (IsSafetensors(path)) return Safetensors.LoadStateDict(path);
+            // torch.save writes a zip archive (since PyTorch 1.6); anything else would be described as "the old format".
+            if (!StartsWithZip(path))
+                throw new DataFormatException(path, "not a PyTorch checkpoint: torch.save writes a zip archive (PK…), and this file is not one; save with torch.save(model.state_dict(), path), or as .safetensors");
             var table = PyTorchUnpickler.UnpickleStateDict(path);
             var result = new Dictionary<string, Tensor>();
             foreach (DictionaryEntry entry in table)
@@ -53,6 +56,13 @@ public static class PyTorchWeights
         {
             throw new DataFormatException(path, $"not a readable PyTorch state dict or safetensors file ({e.GetType().Name}: {e.Message})");
         }
+    }
+
+    private static bool StartsWithZip(string path)
+    {
+        using var file = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[4];
+        return file.Read(head) == 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
     }
 
     /// <summary>Writes the model's state dict for torch.load, or as safetensors by extension.</summary>

@@ -1,12 +1,18 @@
 using BenchmarkDotNet.Running;
 
 // `throughput [threads] [--glibc-defaults]` prints training images/s for bench/compare-pytorch.sh; `tokens [batch]
-// [rounds]` times DeiT-S against DeiT-S under DiffRate's published schedule; anything else goes
+// [rounds]` times DeiT-S against DeiT-S under DiffRate's published schedule; `hostile` times the
+// front end on fuzzing's reproducers and on growing unclosed inputs; anything else goes
 // to BenchmarkDotNet (for example --filter '*').
 if (args.Length > 0 && args[0] == "throughput")
 {
     Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
         keepFreedMemory: !args.Contains("--glibc-defaults"));
+    return;
+}
+if (args.Length > 0 && args[0] == "hostile")
+{
+    Dsl.Benchmarks.HostileInputs.Run();
     return;
 }
 if (args.Length > 0 && args[0] == "tokens")

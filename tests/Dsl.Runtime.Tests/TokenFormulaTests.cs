@@ -1,0 +1,108 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+/// <summary>
+/// DiffRate's formulas against values worked out from the method's definitions, with inputs
+/// chosen so that the term under test matters: the kept count's ceiling, the running minimum,
+/// each position's keep probability, proportional attention, and merging that never targets
+/// the class token.
+/// </summary>
+public class TokenFormulaTests
+{
+    private static void SetLogits(TokenBlock block, string name, Func<int, double> logit)
+    {
+        var logits = block.named_parameters().Single(p => p.name == name).parameter;
+        using var noGrad = no_grad();
+        logits.copy_(tensor(Enumerable.Range(0, (int)logits.shape[0]).Select(logit).ToArray(), dtype: logits.dtype));
+    }
+
+    [Fact]
+    public void An_expectation_of_100_point_3_keeps_102_tokens()
+    {
+        // Candidates [196, 192, ..., 4]: 104 is index 23, 100 index 24. Weights 0.075 and 0.925
+        // expect 0.075·104 + 0.925·100 = 100.3 patches; the definition keeps ⌈100.3⌉ + 1 = 102.
+        var block = new TokenState().Learned(patches: 196, granularity: 4, cost: new TokenCost(1, 0, 1));
+        SetLogits(block, "prune_logits", i => i == 23 ? Math.Log(0.075) : i == 24 ? Math.Log(0.925) : -1e4);
+        var (prune, _) = block.ExpectedKept(CPU);
+        Assert.Equal(102.0, prune.item<double>());
+        Assert.Equal(102, block.KeptPrune);
+    }
+
+    [Fact]
+    public void Expected_macs_keep_the_running_minimum_of_the_tokens_entering()
+    {
+        // 197 tokens enter. Block 0 keeps 51 (candidate 50); block 1 would keep 101 (candidate
+        // 100) but only 51 reach it. Costs: 1 MAC per token before and 1 after the reduction.
+        var state = new TokenState(fixedMacs: 1000);
+        var first = state.Learned(patches: 196, granularity: 2, cost: new TokenCost(1, 0, 1));
+        var second = state.Learned(patches: 196, granularity: 2, cost: new TokenCost(1, 0, 1));
+        // Candidates [196, 194, ..., 2]: 50 is index 73, 100 index 48.
+        foreach (var name in new[] { "prune_logits", "merge_logits" })
+        {
+            SetLogits(first, name, i => i == 73 ? 0 : -1e4);
+            SetLogits(second, name, i => i == 48 ? 0 : -1e4);
+        }
+        state.Start(zeros(1, 197, 4));
+        Assert.Equal(1000 + (197 + 51) + (51 + 51), state.ExpectedMacs().item<double>(), 6);
+    }
+
+    [Fact]
+    public void Each_position_is_kept_with_the_probability_of_the_candidates_that_reach_it()
+    {
+        // 8 patches, granularity 2: candidates [8, 6, 4, 2], uniform. Position 0 (class token)
+        // and positions 1-2 are kept by all four, 3-4 by three, 5-6 by two, 7-8 by one.
+        var block = new TokenState().Learned(patches: 8, granularity: 2, cost: new TokenCost(1, 0, 1));
+        var logits = block.named_parameters().Single(p => p.name == "prune_logits").parameter;
+        var p = block.KeepProbability(logits, 9, CPU).data<float>().ToArray();
+        Assert.Equal(new[] { 1f, 1f, 1f, 0.75f, 0.75f, 0.5f, 0.5f, 0.25f, 0.25f }, p.Select(v => MathF.Round(v, 5)));
+    }
+
+    [Fact]
+    public void Proportional_attention_adds_log_size_to_every_keys_logit()
+    {
+        manual_seed(3);
+        var state = new TokenState();
+        var block = state.Block(prune: 4, merge: 4);
+        using var attention = new Attention(8, 2, tokens: block);
+        attention.eval();
+        var x = randn(1, 4, 8);
+        state.Start(x);
+        state.Sizes = tensor(new float[] { 1, 3, 1, 2 }).reshape(1, 4, 1);
+        state.Merged = true;
+        using var noGrad = no_grad();
+        var actual = attention.forward(x);
+
+        // softmax(q·kᵀ/√d + log s)·v per head, then the projection, from the layer's weights.
+        var w = attention.state_dict();
+        var qkv = nn.functional.linear(x, w["qkv.weight"], w["qkv.bias"]).reshape(1, 4, 3, 2, 4).permute(2, 0, 3, 1, 4);
+        var logits = qkv[0].matmul(qkv[1].transpose(-2, -1)) / Math.Sqrt(4) + tensor(new float[] { 0, MathF.Log(3), 0, MathF.Log(2) });
+        var mixed = logits.softmax(-1).matmul(qkv[2]).transpose(1, 2).reshape(1, 4, 8);
+        var expected = nn.functional.linear(mixed, w["proj.weight"], w["proj.bias"]);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        // The sizes matter here: without them the output differs.
+        state.Merged = false;
+        Assert.False(attention.forward(x).allclose(expected, rtol: 1e-3, atol: 1e-4));
+    }
+
+    [Fact]
+    public void Merging_never_targets_the_class_token_even_when_it_is_the_most_similar()
+    {
+        // Class attention orders patches 1, 2, 3; merge keeps 2 (class + patch 1). Patches 2 and
+        // 3 point the way the class token does, so the class token is their nearest neighbour,
+        // yet they join patch 1, size-weighted, and the class row is unchanged.
+        var state = new TokenState();
+        var block = state.Block(prune: 4, merge: 2);
+        block.eval();
+        var x = tensor(new float[] { 1, 0, 0, 1, 2, 0, 4, 0 }).reshape(1, 4, 2);
+        state.Start(x);
+        state.ClassAttention = tensor(new float[] { 0.5f, 0.3f, 0.2f }).reshape(1, 3);
+        var y = block.forward(x);
+        Assert.Equal(new long[] { 1, 2, 2 }, y.shape);
+        Assert.Equal(new[] { 1f, 0f }, y[0, 0].data<float>().ToArray());
+        // Patch 1 (0, 1) with patches 2 (2, 0) and 3 (4, 0), each of size 1: their mean.
+        Assert.Equal(new[] { 2f, MathF.Round(1f / 3, 5) }, y[0, 1].data<float>().ToArray().Select(v => MathF.Round(v, 5)));
+        Assert.Equal(new[] { 1f, 3f }, state.Sizes!.flatten().data<float>().ToArray());
+    }
+}

@@ -3,6 +3,7 @@ using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Training;
 using static Dsl.Runtime.Tests.TrainingFixture;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests;
@@ -30,14 +31,44 @@ public class CheckpointTests
         AssertIdentical(before, model);
     }
 
-    [Fact]
-    public void A_checkpoint_round_trips()
+    private static byte[] OptimizerBytes(OptimizerHelper optimizer)
     {
-        var path = SavedCheckpoint();
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void A_checkpoint_round_trips_every_tensor_the_optimizers_buffers_and_the_next_random_draw()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt");
+        manual_seed(1);
+        using var trained = new TinyNet();
+        using var adam = new OptimizerSpec.Adam().Create(trained.parameters());
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            trained.forward(randn(4, 1, 28, 28)).square().mean().backward();
+            adam.step();
+            adam.zero_grad();
+        }
+        Checkpoint.Save(path, trained, adam, new CheckpointState(nameof(TinyNet), 1, 3, 0, new List<EpochResult>()));
+        var weights = Snapshot(trained);
+        var optimizerState = OptimizerBytes(adam);
+        var nextDraw = rand(5);
+
+        manual_seed(2);
         using var model = new TinyNet();
         using var optimizer = new OptimizerSpec.Adam().Create(model.parameters());
+        randn(100);
         var state = Checkpoint.Load(path, model, optimizer);
-        Assert.Equal((nameof(TinyNet), 1, 10L), (state.ModelType, state.EpochsDone, state.Steps));
+
+        Assert.Equal((nameof(TinyNet), 1, 3L), (state.ModelType, state.EpochsDone, state.Steps));
+        Assert.Equal(weights.Keys.Order(), model.state_dict().Keys.Order());
+        AssertIdentical(weights, model);
+        // Adam's step counts and first and second moments, byte for byte.
+        Assert.Equal(optimizerState, OptimizerBytes(optimizer));
+        Assert.True(rand(5).eq(nextDraw).all().item<bool>(), "the random-number state was not restored");
     }
 
     [Fact]

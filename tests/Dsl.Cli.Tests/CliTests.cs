@@ -276,4 +276,21 @@ public class CliTests
         Assert.True(code == CommandLine.Ok, err);
         Assert.Matches(@"learned schedule, to paste into [^:]+: @tokens\(prune: \[17, \d+\], merge: \[17, \d+\]\)", output);
     }
+
+    [Fact]
+    public void Cost_reports_bops_and_ops_worked_out_by_hand()
+    {
+        // linear 16 → 8 in full precision (128 MACs), then a binary linear 8 → 4 (32 MACs at 1·1
+        // bit) and a W4A2 linear 4 → 2 (8 MACs at 4·2 bits = 64 BOPs).
+        var path = Temp("model M {\n    input x: [N, 16]\n    output x -> linear(8) -> linear(4) @binarize(method: plain) -> linear(2) @quant(w: 4, a: 2)\n}\n");
+        var (code, json, _) = Run("cost", path, "--json");
+        Assert.Equal(CommandLine.Ok, code);
+        var model = JsonDocument.Parse(json).RootElement.GetProperty("models")[0];
+        Assert.Equal(128 + 32 + 8, model.GetProperty("macs").GetInt64());
+        Assert.Equal(32 * 1 + 8 * 4 * 2, model.GetProperty("bops").GetInt64());
+        // OPs = BOPs/64 + full-precision MACs = 96/64 + 128.
+        Assert.Equal(129.5, model.GetProperty("ops").GetDouble(), 9);
+        var layers = model.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(new[] { null, "W1A1", "W4A2" }, layers.Select(l => l.TryGetProperty("bits", out var b) ? b.GetString() : null));
+    }
 }

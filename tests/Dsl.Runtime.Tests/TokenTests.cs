@@ -40,7 +40,7 @@ public class TokenTests
     }
 
     [Fact]
-    public void The_published_DeiT_S_rates_load_timm_weights_and_end_with_three_tokens()
+    public void The_published_DeiT_S_rates_take_the_full_models_weights_and_end_with_three_tokens()
     {
         manual_seed(0);
         using var full = new DeiTSmall();

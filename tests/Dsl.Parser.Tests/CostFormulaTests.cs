@@ -53,3 +53,34 @@ public class CostFormulaTests
         Assert.All(learned, t => Assert.Equal((256.0, 16.0, 256.0), (t.Cost!.PerToken, t.Cost.PerTokenPair, t.Cost.PerTokenAfter)));
     }
 }
+
+/// <summary>The parameters binarization adds, counted by hand from each method's definition.</summary>
+public class BinarizeParameterTests
+{
+    private static long Params(string input, string stages) => Single(Compile(Model(input, stages))).Cost.Params;
+
+    [Fact]
+    public void ReBnn_adds_one_scale_per_output_channel_of_binary_weights()
+    {
+        Assert.Equal(16 * 8 + 8 + 8, Params("16", "linear(8) @binarize(method: rebnn)"));
+        // Binary activations alone have no weight scales.
+        Assert.Equal(16 * 8 + 8, Params("16", "linear(8) @binarize(method: rebnn, weights: false)"));
+        Assert.Equal(4 * 9 * 6 + 6 + 6, Params("4, 8, 8", "conv2d(6, kernel: 3) @binarize(method: rebnn)"));
+    }
+
+    [Fact]
+    public void BiViT_adds_an_activation_scale_and_offset_per_weight_layer_per_head_scales_and_qk_norms()
+    {
+        // attention(2) on width 8: qkv 3·8·8 + 3·8, proj 8·8 + 8 = 288. Bi-ViT: α and z for the
+        // inputs of qkv and proj (2·2), for q, k, v and the attention matrix per head (4·2·2),
+        // and LayerNorms on q and k over the head dimension 4 (2·2·4).
+        Assert.Equal(288 + 4 + 16 + 16, Params("17, 8", "attention(2) @binarize(method: bivit)"));
+        Assert.Equal(288 + 16, Params("17, 8", "attention(2) @binarize(method: bivit, scale: false)"));
+        Assert.Equal(288 + 4 + 16, Params("17, 8", "attention(2) @binarize(method: bivit, qk_norm: false)"));
+        // An MLP: fc1 8·16 + 16, fc2 16·8 + 8 = 280, plus α and z for each of its two linears.
+        Assert.Equal(280 + 4, Params("17, 8", "mlp(hidden: 16) @binarize(method: bivit)"));
+        Assert.Equal(16 * 8 + 8 + 2, Params("16", "linear(8) @binarize(method: bivit)"));
+        // Plain binarization learns nothing more.
+        Assert.Equal(16 * 8 + 8, Params("16", "linear(8) @binarize(method: plain)"));
+    }
+}

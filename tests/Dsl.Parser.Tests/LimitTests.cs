@@ -47,3 +47,17 @@ public class LimitTests
         Assert.Equal((1L << 52) + (1L << 26), model.Cost.Params);
     }
 }
+
+/// <summary>The limit itself is accepted and the next integer refused.</summary>
+public class LimitBoundaryTests
+{
+    [Fact]
+    public void Two_to_the_53_minus_1_is_the_largest_integer_accepted()
+    {
+        Assert.Empty(Compile("model M(c: int = 9007199254740991) { input x: [N, 4] output x -> relu }").Diagnostics);
+        Assert.Empty(Compile("model M(c: int = -9007199254740991) { input x: [N, 4] output x -> relu }").Diagnostics);
+        Assert.Equal("CM0033", Assert.Single(Compile("model M(c: int = -9007199254740992) { input x: [N, 4] output x -> relu }").Diagnostics).Id);
+        Assert.True(Dsl.Parser.Semantics.Limits.Fits(Dsl.Parser.Semantics.Limits.MaxInteger));
+        Assert.False(Dsl.Parser.Semantics.Limits.Fits(Dsl.Parser.Semantics.Limits.MaxInteger + 1.0));
+    }
+}

@@ -84,3 +84,33 @@ public class BinarizeParameterTests
         Assert.Equal(16 * 8 + 8, Params("16", "linear(8) @binarize(method: plain)"));
     }
 }
+
+/// <summary>The steps and zero points LSQ adds, and parameters without biases, counted by hand.</summary>
+public class QuantParameterTests
+{
+    private static long Params(string input, string stages) => Single(Compile(Model(input, stages))).Cost.Params;
+
+    [Theory]
+    // linear 16 → 8: 136 parameters; a step per output channel (8) or one per tensor; one input step, two with LSQ+'s zero point.
+    [InlineData("16", "linear(8) @quant(w: 4, a: 4)", 136 + 8 + 1)]
+    [InlineData("16", "linear(8) @quant(w: 4, a: 4, weight: per_tensor)", 136 + 1 + 1)]
+    [InlineData("16", "linear(8) @quant(w: 4, a: 4, zero_point: true)", 136 + 8 + 2)]
+    [InlineData("16", "linear(8) @quant(w: 4)", 136 + 8)]
+    [InlineData("16", "linear(8) @quant(a: 4)", 136 + 1)]
+    // attention(2), width 8: 288; weight steps for qkv (24) and proj (8) channels, input steps for
+    // both linears, steps for q, k, v and the attention matrix, and zero points for q, k and v.
+    [InlineData("17, 8", "attention(2) @quant(w: 4, a: 4)", 288 + 32 + 2 + 4)]
+    [InlineData("17, 8", "attention(2) @quant(w: 4, a: 4, zero_point: true)", 288 + 32 + 4 + 4 + 3)]
+    [InlineData("17, 8", "attention(2) @quant(w: 4, a: 4, attention: false)", 288 + 32 + 2)]
+    // mlp 8 → 16 → 8: 280; fc1 and fc2 output channels 16 + 8, an input step for each.
+    [InlineData("17, 8", "mlp(hidden: 16) @quant(w: 4, a: 4)", 280 + 24 + 2)]
+    public void Lsq_adds_its_steps(string input, string stages, long expected) => Assert.Equal(expected, Params(input, stages));
+
+    [Theory]
+    [InlineData("8, 5, 5", "conv_transpose2d(4, kernel: 3, bias: false)", 8 * 4 * 9)]
+    [InlineData("3, 16, 16", "patch_embed(dim: 8, patch: 4, bias: false)", 8 * 3 * 16)]
+    [InlineData("17, 8", "attention(2, qkv_bias: false)", 3 * 64 + 64 + 8)]
+    [InlineData("17, 8", "mlp(hidden: 16, bias: false)", 8 * 16 + 16 * 8)]
+    [InlineData("17, 8", "mlp(hidden: 16, out_features: 4)", 8 * 16 + 16 + 16 * 4 + 4)]
+    public void Layers_without_biases_or_with_other_widths_count_what_they_hold(string input, string stages, long expected) => Assert.Equal(expected, Params(input, stages));
+}

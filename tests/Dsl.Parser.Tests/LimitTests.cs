@@ -60,4 +60,16 @@ public class LimitBoundaryTests
         Assert.True(Dsl.Parser.Semantics.Limits.Fits(Dsl.Parser.Semantics.Limits.MaxInteger));
         Assert.False(Dsl.Parser.Semantics.Limits.Fits(Dsl.Parser.Semantics.Limits.MaxInteger + 1.0));
     }
+
+    [Fact]
+    public void Elements_per_sample_and_parameter_totals_have_the_limit_too()
+    {
+        // 10^8 · 10^8 = 10^16 elements, above 2^53 − 1 though each size fits.
+        var elements = Assert.Single(Compile("model M { input x: [N, 100000000, 100000000] output x -> relu }").Diagnostics);
+        Assert.Equal("CM0033", elements.Id);
+        Assert.StartsWith("relu on [N, 100000000, 100000000] gives 1e16 elements per sample", elements.Message);
+        // Each pos_embed holds 2^26 · 2^26 = 2^52 parameters and costs nothing; two hold 2^53.
+        var total = Assert.Single(Compile("model Big { input x: [N, 67108864, 67108864] output x -> pos_embed -> pos_embed as second }").Diagnostics);
+        Assert.StartsWith("model 'Big' totals 9.007e15 parameters", total.Message);
+    }
 }

@@ -73,3 +73,71 @@ public class LayerValidationTests
         Assert.Equal(text.IndexOf("merge:", StringComparison.Ordinal), d.Span.Start);
     }
 }
+
+/// <summary>The second round of Stryker survivors: each input sits where the mutated code and the real one part ways.</summary>
+public class SurvivorTests
+{
+    private static string? Error(string input, string stages) =>
+        Compile(Model(input, stages)).Diagnostics.SingleOrDefault(d => d.IsError)?.Message;
+
+    [Theory]
+    [InlineData("3, 8, 4", "conv2d(4, kernel: 3, padding: [0, 4], padding_mode: reflect)", "argument 'padding' of conv2d must be smaller than the input size 4 with padding_mode reflect but is 4")]
+    [InlineData("3, 8, 8", "conv2d(4, kernel: [3, 3, 3])", "argument 'kernel' of conv2d must be an int or a list of 2 ints but is [3, 3, 3]")]
+    [InlineData("3, 8, 8", "conv2d(4, kernel: 3, stride: [1, 1, 1])", "argument 'stride' of conv2d must be an int or a list of 2 ints but is [1, 1, 1]")]
+    [InlineData("3, 8, 8", "conv_transpose2d(4, kernel: 3, dilation: [1, 1, 1])", "argument 'dilation' of conv_transpose2d must be an int or a list of 2 ints but is [1, 1, 1]")]
+    [InlineData("4, 5, 5", "conv_transpose2d(2, kernel: 3, output_padding: 1)", "argument 'output_padding' of conv_transpose2d must be smaller than stride or dilation but is 1")]
+    [InlineData("3, 2, 9", "conv2d(4, kernel: [3, 5])", "conv2d with kernel [3, 5], stride 1, padding 0 needs each spatial size of [N, 3, 2, 9] to be at least 3")]
+    public void Convolution_arguments(string input, string stages, string message) => Assert.Equal(message, Error(input, stages));
+
+    [Theory]
+    [InlineData("gamma: constant", "gamma belongs to method: rebnn, but this @binarize uses method: bivit")]
+    [InlineData("gamma_value: 0.1", "gamma_value belongs to method: rebnn, but this @binarize uses method: bivit")]
+    [InlineData("factor: 2", "factor belongs to method: rebnn, but this @binarize uses method: bivit")]
+    public void Rebnn_arguments_on_another_method_are_errors(string argument, string message) =>
+        Assert.Equal(message, Error("16", $"linear(8) @binarize(method: bivit, {argument})"));
+
+    [Fact]
+    public void ReBnn_scales_follow_the_output_features_of_a_linear_over_tokens_and_of_a_patch_embedding()
+    {
+        // [N, 5, 16] → linear(8): 136 parameters and 8 scales (the features, not the 5 tokens).
+        Assert.Equal(136 + 8, Single(Compile(Model("5, 16", "linear(8) @binarize(method: rebnn)"))).Cost.Params);
+        // patch_embed 3 → 8 over 4×4 patches: 392 parameters and 8 scales (not the 16 patches).
+        Assert.Equal(392 + 8, Single(Compile(Model("3, 16, 16", "patch_embed(dim: 8, patch: 4) @binarize(method: rebnn)"))).Cost.Params);
+    }
+
+    [Fact]
+    public void Bit_operations_have_the_limit_too()
+    {
+        // 2^24 features into 2^23 outputs: 2^47 MACs at 8·8 bits = 2^53 BOPs, one past the limit.
+        var d = Assert.Single(Compile("model Big { input x: [N, 16777216] output x -> linear(8388608, bias: false) @quant(w: 8, a: 8) }").Diagnostics);
+        Assert.StartsWith("model 'Big' totals 9.007e15 bit operations", d.Message);
+        Assert.True(Dsl.Parser.Semantics.Limits.Fits(-Dsl.Parser.Semantics.Limits.MaxInteger));
+        Assert.False(Dsl.Parser.Semantics.Limits.Fits(-Dsl.Parser.Semantics.Limits.MaxInteger - 1.0));
+    }
+
+    [Fact]
+    public void Token_schedules_a_single_count_a_fixed_plan_the_reduction_and_a_target_equal_to_the_full_cost()
+    {
+        Assert.Equal("@tokens prune needs one kept count per block (2) but has 1",
+            Assert.Single(Compile(TokensTests.Vit("@tokens(prune: 17)")).Diagnostics).Message);
+        var model = Single(Compile(TokensTests.Vit("@tokens(prune: [17, 9])")));
+        var repeat = (Dsl.Parser.Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
+        var plans = repeat.Copies.Cast<Dsl.Parser.Semantics.BlockConstruction>().Select(b => b.Args.Select(a => a.Value).OfType<Dsl.Parser.Semantics.TokenBlockCode>().Single()).ToList();
+        Assert.All(plans, p => Assert.False(p.Learned));
+        var block = Compile(TokensTests.Vit("@tokens(prune: [17, 9])")).Blocks.Single();
+        Assert.Contains(block.Forward, s => s.Value is Dsl.Parser.Semantics.TokensReduce);
+        // target: 1 is the full cost itself, which learned rates cannot aim at.
+        Assert.StartsWith("@tokens target 0.000029 GMACs must be below the full cost", Assert.Single(Compile(TokensTests.Vit("@tokens(target: 1)")).Diagnostics).Message);
+    }
+
+    [Fact]
+    public void A_layer_right_after_the_reduction_counts_per_kept_token()
+    {
+        // No norm before the MLP: its 2·8·16 = 256 MACs per token are all after the reduction.
+        var source = TokensTests.Vit("@tokens(target: 0.9, granularity: 2)").Replace("(h -> layer_norm -> mlp(", "(h -> mlp(");
+        var model = Single(Compile(source));
+        var repeat = (Dsl.Parser.Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
+        var cost = repeat.Copies.Cast<Dsl.Parser.Semantics.BlockConstruction>().First().Args.Select(a => a.Value).OfType<Dsl.Parser.Semantics.TokenBlockCode>().Single().Cost!;
+        Assert.Equal((256.0, 16.0, 256.0), (cost.PerToken, cost.PerTokenPair, cost.PerTokenAfter));
+    }
+}

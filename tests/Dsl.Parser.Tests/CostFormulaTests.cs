@@ -48,8 +48,7 @@ public class CostFormulaTests
         // proj linears 4·C² = 256; per pair of tokens Q·Kᵀ and A·V 2·C = 16; per token after it the
         // MLP 2·C·16 = 256.
         var model = Single(Compile(TokensTests.Vit("@tokens(target: 0.9, granularity: 2)")));
-        var repeat = (RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
-        var learned = repeat.Copies.Cast<BlockConstruction>().Select(b => b.Args.Select(a => a.Value).OfType<TokenBlockCode>().Single()).ToList();
+        var learned = TokenPlans(model);
         Assert.All(learned, t => Assert.Equal((256.0, 16.0, 256.0), (t.Cost!.PerToken, t.Cost.PerTokenPair, t.Cost.PerTokenAfter)));
     }
 }

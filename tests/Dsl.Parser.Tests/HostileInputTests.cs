@@ -8,16 +8,6 @@ namespace Dsl.Parser.Tests;
 /// </summary>
 public class HostileInputTests
 {
-    private static CompilationResult OnGeneratorStack(string source)
-    {
-        CompilationResult? result = null;
-        var thread = new Thread(() => result = Compile(source), 1536 * 1024);
-        thread.Start();
-        // A hang guard, not a timing: each of these ends in milliseconds (bench: docs/benchmarks.md).
-        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the front end did not finish");
-        return result!;
-    }
-
     private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
 
     public static TheoryData<string, string> Reproducers => new()

@@ -59,8 +59,7 @@ public class LayerValidationTests
         // linear(8) on width 8 before the attention: 8·8 + the projections 4·8² = 320 per token.
         var source = TokensTests.Vit("@tokens(target: 0.9, granularity: 2)").Replace("h = x + (x -> layer_norm -> attention(2))", "h = x + (x -> linear(dim) -> attention(2))");
         var model = Single(Compile(source));
-        var repeat = (Dsl.Parser.Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
-        var cost = repeat.Copies.Cast<Dsl.Parser.Semantics.BlockConstruction>().First().Args.Select(a => a.Value).OfType<Dsl.Parser.Semantics.TokenBlockCode>().Single().Cost!;
+        var cost = TokenPlans(model)[0].Cost!;
         Assert.Equal((320.0, 16.0), (cost.PerToken, cost.PerTokenPair));
     }
 
@@ -121,8 +120,7 @@ public class SurvivorTests
         Assert.Equal("@tokens prune needs one kept count per block (2) but has 1",
             Assert.Single(Compile(TokensTests.Vit("@tokens(prune: 17)")).Diagnostics).Message);
         var model = Single(Compile(TokensTests.Vit("@tokens(prune: [17, 9])")));
-        var repeat = (Dsl.Parser.Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
-        var plans = repeat.Copies.Cast<Dsl.Parser.Semantics.BlockConstruction>().Select(b => b.Args.Select(a => a.Value).OfType<Dsl.Parser.Semantics.TokenBlockCode>().Single()).ToList();
+        var plans = TokenPlans(model);
         Assert.All(plans, p => Assert.False(p.Learned));
         var block = Compile(TokensTests.Vit("@tokens(prune: [17, 9])")).Blocks.Single();
         Assert.Contains(block.Forward, s => s.Value is Dsl.Parser.Semantics.TokensReduce);
@@ -136,8 +134,7 @@ public class SurvivorTests
         // No norm before the MLP: its 2·8·16 = 256 MACs per token are all after the reduction.
         var source = TokensTests.Vit("@tokens(target: 0.9, granularity: 2)").Replace("(h -> layer_norm -> mlp(", "(h -> mlp(");
         var model = Single(Compile(source));
-        var repeat = (Dsl.Parser.Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == "blocks").Construction;
-        var cost = repeat.Copies.Cast<Dsl.Parser.Semantics.BlockConstruction>().First().Args.Select(a => a.Value).OfType<Dsl.Parser.Semantics.TokenBlockCode>().Single().Cost!;
+        var cost = TokenPlans(model)[0].Cost!;
         Assert.Equal((256.0, 16.0, 256.0), (cost.PerToken, cost.PerTokenPair, cost.PerTokenAfter));
     }
 }

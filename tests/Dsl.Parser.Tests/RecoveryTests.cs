@@ -112,16 +112,6 @@ public class RecoveryTests
         Assert.Equal("expected a number but '\"0.2\"' is a string; only word arguments such as padding_mode: \"reflect\" take strings (write numbers without quotes)", d.Message);
     }
 
-    /// <summary>Compiles on a thread with a generator thread's 1.5 MiB stack; a hang or a stack overflow fails the test.</summary>
-    private static CompilationResult OnGeneratorStack(string source)
-    {
-        CompilationResult? result = null;
-        var thread = new Thread(() => result = Compile(source), 1536 * 1024);
-        thread.Start();
-        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the front end did not finish");
-        return result!;
-    }
-
     [Theory]
     [InlineData(1000, "(", ")")]
     [InlineData(1000, "[", "]")]

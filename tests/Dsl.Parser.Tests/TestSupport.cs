@@ -25,6 +25,24 @@ internal static class TestSupport
 
     public static string Errors(CompilationResult result) => string.Join("\n", result.Diagnostics.Where(d => d.IsError));
 
+    /// <summary>Compiles on a thread with a generator thread's 1.5 MiB stack; a hang or a stack overflow fails the test.</summary>
+    public static CompilationResult OnGeneratorStack(string source)
+    {
+        CompilationResult? result = null;
+        var thread = new Thread(() => result = Compile(source), 1536 * 1024);
+        thread.Start();
+        // A hang guard, not a timing: these end in milliseconds (bench: docs/benchmarks.md).
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the front end did not finish");
+        return result!;
+    }
+
+    /// <summary>The @tokens plans handed to each block of the model's stack named <paramref name="stack"/>.</summary>
+    public static IReadOnlyList<Semantics.TokenBlockCode> TokenPlans(ModelResult model, string stack = "blocks")
+    {
+        var repeat = (Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == stack).Construction;
+        return repeat.Copies.Cast<Semantics.BlockConstruction>().Select(b => b.Args.Select(a => a.Value).OfType<Semantics.TokenBlockCode>().Single()).ToList();
+    }
+
     /// <summary>A model around one pipeline: input [N, ...dims], output input -> stages.</summary>
     public static string Model(string input, string stages) => $$"""
         model M {

@@ -106,3 +106,69 @@ public class TokenFormulaTests
         Assert.Equal(new[] { 1f, 3f }, state.Sizes!.flatten().data<float>().ToArray());
     }
 }
+
+/// <summary>DiffRate's training path and its bookkeeping, where Stryker found mutants unchecked.</summary>
+public class TokenTrainingPathTests
+{
+    [Fact]
+    public void Training_masks_what_pruning_and_merging_remove_with_hard_values_and_the_keep_probabilities_gradients()
+    {
+        // 4 patches at granularity 1: candidates [4, 3, 2, 1]. Prune weights 0.2, 0.3, 0.5 on 4,
+        // 3, 2 (expectation 2.7, so 3 patches stay); merge weights 0.731, 0.269 on 2, 1 (1.73, so 2
+        // stay). The fractional probabilities give both gradients a value.
+        var state = new TokenState();
+        var block = state.Learned(patches: 4, granularity: 1, cost: new TokenCost(1, 0, 1));
+        var prune = block.named_parameters().Single(p => p.name == "prune_logits").parameter;
+        var merge = block.named_parameters().Single(p => p.name == "merge_logits").parameter;
+        using (no_grad())
+        {
+            prune.copy_(tensor(new[] { MathF.Log(0.2f), MathF.Log(0.3f), MathF.Log(0.5f), -30 }));
+            merge.copy_(tensor(new float[] { -30, -30, 0, -1 }));
+        }
+        block.train();
+        var x = tensor(new float[] { 1, 0, 0, 1, 1, 1, 2, 0, 3, 3 }).reshape(1, 5, 2);
+        state.Start(x);
+        state.ClassAttention = tensor(new float[] { 0.4f, 0.3f, 0.2f, 0.1f }).reshape(1, 4);
+        block.forward(x);
+
+        // The class token and 2 patches stay; merging removes position 3, pruning position 4.
+        var mask = state.Mask!;
+        Assert.Equal(new[] { 1f, 1f, 1f, 0f, 0f }, mask.flatten().data<float>().Select(v => MathF.Round(v, 4)).ToArray());
+        Assert.True(state.Merged);
+        // mask = (hard_p − p_p + p_p)·(hard_m − p_m + p_m): the gradient of Σ mask reaches each
+        // logit through its keep probabilities, weighted by the other mask's hard values.
+        mask.sum().backward();
+        var hardPrune = tensor(new float[] { 1, 1, 1, 1, 0 });
+        var hardMerge = tensor(new float[] { 1, 1, 1, 0, 1 });
+        var pruneReference = autograd.grad(new[] { (hardMerge * block.KeepProbability(prune, 5, CPU)).sum() }, new[] { prune })[0];
+        var mergeReference = autograd.grad(new[] { (hardPrune * block.KeepProbability(merge, 5, CPU)).sum() }, new[] { merge })[0];
+        Assert.True(pruneReference.abs().sum().item<float>() > 0.05 && mergeReference.abs().sum().item<float>() > 0.05);
+        Assert.True(prune.grad!.allclose(pruneReference, rtol: 1e-4, atol: 1e-6), $"{string.Join(", ", prune.grad!.data<float>().ToArray())} vs {string.Join(", ", pruneReference.data<float>().ToArray())}");
+        Assert.True(merge.grad!.allclose(mergeReference, rtol: 1e-4, atol: 1e-6), $"{string.Join(", ", merge.grad!.data<float>().ToArray())} vs {string.Join(", ", mergeReference.data<float>().ToArray())}");
+    }
+
+    [Fact]
+    public void Merged_stays_set_after_two_merging_blocks_and_is_not_set_by_pruning_alone()
+    {
+        var state = new TokenState();
+        var first = state.Block(prune: 5, merge: 4);
+        var second = state.Block(prune: 4, merge: 3);
+        first.eval();
+        second.eval();
+        var x = randn(1, 5, 2);
+        state.Start(x);
+        state.ClassAttention = tensor(new float[] { 0.4f, 0.3f, 0.2f, 0.1f }).reshape(1, 4);
+        var y = first.forward(x);
+        state.ClassAttention = tensor(new float[] { 0.4f, 0.3f, 0.2f }).reshape(1, 3);
+        second.forward(y);
+        Assert.True(state.Merged);
+
+        var pruning = new TokenState();
+        var pruneOnly = pruning.Block(prune: 3, merge: 5);
+        pruneOnly.eval();
+        pruning.Start(x);
+        pruning.ClassAttention = tensor(new float[] { 0.4f, 0.3f, 0.2f, 0.1f }).reshape(1, 4);
+        pruneOnly.forward(x);
+        Assert.False(pruning.Merged);
+    }
+}

@@ -172,3 +172,35 @@ public class TokenTrainingPathTests
         Assert.False(pruning.Merged);
     }
 }
+
+/// <summary>A stack that learns one reduction only (@tokens(reduce: prune | merge)): the other keeps every token.</summary>
+public class TokenReduceTests
+{
+    [Fact]
+    public void Learning_pruning_alone_merges_nothing_and_learning_merging_alone_prunes_nothing()
+    {
+        // 8 patches at granularity 2, uniform logits: candidates [8, 6, 4, 2] average 5, so 6 + 1 stay.
+        var pruning = new TokenState().Learned(patches: 8, granularity: 2, cost: new TokenCost(1, 0, 1), reduce: "prune");
+        Assert.True(pruning.Learns);
+        Assert.Equal((6L, 9L), (pruning.KeptPrune, pruning.KeptMerge));
+        var (prune, merge) = pruning.ExpectedKept(CPU);
+        Assert.Equal((6.0, 9.0), (prune.item<double>(), merge.item<double>()));
+
+        var merging = new TokenState().Learned(patches: 8, granularity: 2, cost: new TokenCost(1, 0, 1), reduce: "merge");
+        Assert.True(merging.Learns);
+        Assert.Equal((9L, 6L), (merging.KeptPrune, merging.KeptMerge));
+        Assert.Equal(new[] { "merge_logits" }, merging.named_parameters().Select(p => p.name));
+    }
+
+    [Fact]
+    public void A_fixed_schedule_overrides_what_either_kind_of_block_learned()
+    {
+        foreach (var reduce in new[] { "prune", "merge", "both" })
+        {
+            var block = new TokenState().Learned(patches: 8, granularity: 2, cost: new TokenCost(1, 0, 1), reduce: reduce);
+            block.Fix(7, 4);
+            Assert.False(block.Learns, reduce);
+            Assert.Equal((7L, 4L), (block.KeptPrune, block.KeptMerge));
+        }
+    }
+}

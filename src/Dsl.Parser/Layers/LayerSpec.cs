@@ -63,6 +63,17 @@ public sealed class LayerBinding
 
     public IReadOnlyList<Size> Sizes(string name, int count) => Args.Ints(name, count).Select(Semantics.Size.Of).ToList();
 
+    /// <summary>An int argument naming a dimension other than the batch (negative counts from the end), or null after reporting it.</summary>
+    public int? NonBatchDim(string name)
+    {
+        var rank = Input.Rank;
+        var dim = Int(name);
+        var resolved = dim < 0 ? dim + rank : dim;
+        if (resolved >= 1 && resolved < rank) return (int)resolved;
+        ArgumentError(name, $"between 1 and {rank - 1} (or -{rank - 1} to -1) for input {Input}; the batch stays", dim.ToString());
+        return null;
+    }
+
     /// <summary>Checks the input rank; reports "conv2d expects [N, C, H, W] but got ...".</summary>
     public bool RequireRank(int min, int max, string layout, string? hint = null)
     {

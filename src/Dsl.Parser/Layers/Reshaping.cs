@@ -217,20 +217,8 @@ public sealed class TransposeSpec : LayerSpec
 
     public override LayerResult? Bind(LayerBinding b)
     {
-        var rank = b.Input.Rank;
-        var resolved = new long[2];
-        var names = new[] { "dim0", "dim1" };
-        for (var i = 0; i < 2; i++)
-        {
-            var d = b.Int(names[i]);
-            resolved[i] = d < 0 ? d + rank : d;
-            if (resolved[i] < 1 || resolved[i] >= rank)
-            {
-                b.ArgumentError(names[i], $"between 1 and {rank - 1} (or -{rank - 1} to -1) for input {b.Input}; the batch stays", d.ToString());
-                return null;
-            }
-        }
-        var output = b.Input.With((int)resolved[0], b.Input[(int)resolved[1]]).With((int)resolved[1], b.Input[(int)resolved[0]]);
+        if (b.NonBatchDim("dim0") is not { } first || b.NonBatchDim("dim1") is not { } second) return null;
+        var output = b.Input.With(first, b.Input[second]).With(second, b.Input[first]);
         return new LayerResult(output, 0, 0);
     }
 }
@@ -249,15 +237,8 @@ public sealed class MeanSpec : LayerSpec
 
     public override LayerResult? Bind(LayerBinding b)
     {
-        var rank = b.Input.Rank;
-        var dim = b.Int("dim");
-        var d = dim < 0 ? dim + rank : dim;
-        if (d < 1 || d >= rank)
-        {
-            b.ArgumentError("dim", $"between 1 and {rank - 1} (or -{rank - 1} to -1) for input {b.Input}; the batch stays", dim.ToString());
-            return null;
-        }
-        var output = b.Bool("keepdim") ? b.Input.With((int)d, new Dim(1, ScalarExpr.Int(1))) : b.Input.Replace((int)d, 1, new Dim[0]);
+        if (b.NonBatchDim("dim") is not { } d) return null;
+        var output = b.Bool("keepdim") ? b.Input.With(d, new Dim(1, ScalarExpr.Int(1))) : b.Input.Replace(d, 1, new Dim[0]);
         return new LayerResult(output, 0, 0);
     }
 }

@@ -113,3 +113,18 @@ public class QuantParameterTests
     [InlineData("17, 8", "mlp(hidden: 16, out_features: 4)", 8 * 16 + 16 + 16 * 4 + 4)]
     public void Layers_without_biases_or_with_other_widths_count_what_they_hold(string input, string stages, long expected) => Assert.Equal(expected, Params(input, stages));
 }
+
+/// <summary>A block's per-token and per-pair costs when layers of another width come before its attention.</summary>
+public class TokenCostModelTests
+{
+    [Fact]
+    public void Only_the_attention_counts_per_token_pair_at_2C_whatever_the_layers_before_it()
+    {
+        // Before the reduction: linear 8→16 (128 per token), linear 16→8 (128), attention on
+        // C = 8 (4·C² = 256 per token, 2·C = 16 per pair); after it the MLP 2·8·16 = 256.
+        var vit = TokensTests.Vit("@tokens(target: 0.99, granularity: 2)")
+            .Replace("h = x + (x -> layer_norm -> attention(2))", "h = x + (x -> linear(16) -> linear(8) -> attention(2))");
+        var learned = TokenPlans(Single(Compile(vit)));
+        Assert.All(learned, t => Assert.Equal((512.0, 16.0, 256.0), (t.Cost!.PerToken, t.Cost.PerTokenPair, t.Cost.PerTokenAfter)));
+    }
+}

@@ -73,3 +73,37 @@ public class LimitBoundaryTests
         Assert.StartsWith("model 'Big' totals 9.007e15 parameters", total.Message);
     }
 }
+
+/// <summary>Figures exactly at 2^53 − 1 are accepted at every check; one past it is named for what it is.</summary>
+public class LimitEdgeTests
+{
+    [Fact]
+    public void A_layer_and_a_model_at_exactly_the_limit_compile()
+    {
+        // 2^53 − 1 = 6361 · 1416003655831: a linear without bias has exactly that many MACs and parameters.
+        var model = Single(Compile("model M { input x: [N, 6361] output x -> linear(1416003655831, bias: false) }"));
+        Assert.Equal(Dsl.Parser.Semantics.Limits.MaxInteger, model.Cost.Macs);
+        Assert.Equal(Dsl.Parser.Semantics.Limits.MaxInteger, model.Cost.Params);
+        // A dimension of 2^53 − 1 is also that many elements per sample.
+        Assert.Empty(Compile("model M { input x: [N, 9007199254740991] output x -> relu }").Diagnostics);
+    }
+
+    [Fact]
+    public void A_dimension_past_the_limit_is_named_as_a_dimension()
+    {
+        // Flattening 2 · 2^52 gives one dimension of 2^53.
+        var d = Assert.Single(Compile("model M { input x: [N, 2, 4503599627370496] output x -> flatten }").Diagnostics);
+        Assert.Equal("CM0033", d.Id);
+        Assert.StartsWith("flatten on [N, 2, 4503599627370496] gives a dimension of 9007199254740992;", d.Message);
+    }
+
+    [Fact]
+    public void A_layer_past_the_parameter_limit_names_its_parameters()
+    {
+        // linear(2^52 + 1) on one feature: as many MACs and outputs (within the limit), twice as
+        // many parameters with the bias (past it).
+        var d = Assert.Single(Compile("model M { input x: [N, 1] output x -> linear(4503599627370497) }").Diagnostics);
+        Assert.Equal("CM0033", d.Id);
+        Assert.StartsWith("linear on [N, 1] gives 9,007,199,254,740,994 parameters;", d.Message);
+    }
+}

@@ -118,16 +118,20 @@ public sealed class TokenBlock : nn.Module<Tensor, Tensor>
         // The mask's values are whole numbers up to rounding (hard − p + p).
         var active = (long)Math.Round(mask[0].sum().item<float>());
         var prune = Math.Min(active, KeptPrune);
-        if (prune < active) mask = mask * KeepMask(Learns ? prune_logits : null, prune, active, x.shape[1], x.device);
+        // A learning reduction masks even when its current choice keeps every token: the keep
+        // probabilities in hard − p.detach() + p are how its logits learn to keep fewer.
+        var pruneLogits = Learns ? prune_logits : null;
+        if (prune < active || pruneLogits is not null) mask = mask * KeepMask(pruneLogits, prune, active, x.shape[1], x.device);
         var merge = KeptMerge;
         if (merge < prune)
         {
             var (head, headSizes) = MergeInto(x.narrow(1, 0, prune), sizes.narrow(1, 0, prune), merge, keepSources: true);
             x = cat(new[] { head, x.narrow(1, prune, x.shape[1] - prune) }, 1);
             sizes = cat(new[] { headSizes, sizes.narrow(1, prune, sizes.shape[1] - prune) }, 1);
-            mask = mask * KeepMask(Learns ? merge_logits : null, merge, prune, x.shape[1], x.device);
             State.Merged = true;
         }
+        var mergeLogits = Learns ? merge_logits : null;
+        if (merge < prune || mergeLogits is not null) mask = mask * KeepMask(mergeLogits, merge, prune, x.shape[1], x.device);
         State.Sizes = sizes;
         State.Mask = mask;
         return x;

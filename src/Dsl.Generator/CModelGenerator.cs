@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -63,7 +64,7 @@ public sealed class CModelGenerator : IIncrementalGenerator
     {
         var result = CModelCompiler.Compile(file.Path, file.Text, project: libraries.Select(l => (l.Path, l.Text)));
         var diagnostics = result.Diagnostics
-            .Select(d => new DiagnosticInfo(d.Id, d.IsError, d.Message, d.Path, d.Span, d.Start, d.End));
+            .Select(d => new DiagnosticInfo(d.Id, d.Message, d.Path, d.Span, d.Start, d.End));
         var sources = CSharpEmitter.EmitFile(result, result.Syntax.Namespace?.Name ?? ns).Select(s => new GeneratedSource(s.ClassName, s.Text));
         return new FileOutput(file.Path, new EquatableArray<GeneratedSource>(sources), new EquatableArray<DiagnosticInfo>(diagnostics));
     }
@@ -80,7 +81,7 @@ public sealed class CModelGenerator : IIncrementalGenerator
             if (earlier.FirstOrDefault(f => f.Classes.Any(c => c.Name == source.ClassName)) is { Path: { } other })
             {
                 var d = Parser.Diagnostics.DiagnosticDescriptors.DuplicateClass;
-                context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id, isError: true), Location.Create(file.Path, default, default), d.Format(source.ClassName, other)));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id), Location.Create(file.Path, default, default), d.Format(source.ClassName, other)));
                 continue;
             }
             context.AddSource($"{stem}.{source.ClassName}.{Hash(file.Path)}.g.cs", SourceText.From(source.Text, Encoding.UTF8));
@@ -100,15 +101,23 @@ public sealed class CModelGenerator : IIncrementalGenerator
         return string.Concat(bytes.Take(4).Select(b => b.ToString("x2")));
     }
 
-    // The ids and messages live in Dsl.Parser's DiagnosticDescriptors, the one list of them.
+    // The ids, titles and messages live in Dsl.Parser (the language's and each method's own),
+    // one list of them; Roslyn's descriptor carries the title, the message comes formatted.
+    // AnalyzerReleases.*.md track them, checked by a test as Roslyn's release tracking would.
 #pragma warning disable RS1017, RS2008
-    private static DiagnosticDescriptor Descriptor(string id, bool isError) =>
-        new(id, id, "{0}", "CModel", isError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    private static readonly ConcurrentDictionary<string, DiagnosticDescriptor> Descriptors = new();
+
+    private static DiagnosticDescriptor Descriptor(string id) => Descriptors.GetOrAdd(id, _ =>
+    {
+        var d = Parser.Diagnostics.DiagnosticDescriptors.Find(id)!;
+        return new(d.Id, d.Title, "{0}", "CModel", d.Severity == Parser.Diagnostics.Severity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            isEnabledByDefault: true, helpLinkUri: null);
+    });
 #pragma warning restore RS1017, RS2008
 
     private static Diagnostic ToRoslyn(DiagnosticInfo d)
     {
-        var descriptor = Descriptor(d.Id, d.IsError);
+        var descriptor = Descriptor(d.Id);
         var location = Location.Create(d.Path, new TextSpan(d.Span.Start, d.Span.Length),
             new LinePositionSpan(new Microsoft.CodeAnalysis.Text.LinePosition(d.Start.Line, d.Start.Character),
                 new Microsoft.CodeAnalysis.Text.LinePosition(d.End.Line, d.End.Character)));

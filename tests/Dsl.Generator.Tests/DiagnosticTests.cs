@@ -16,7 +16,18 @@ public class DiagnosticTests
         var span = d.Location.GetLineSpan();
         Assert.Equal(("/p/Broken.cmodel", 2, 16), (span.Path, span.StartLinePosition.Line, span.StartLinePosition.Character));
         Assert.Equal("unknown layer or block 'lienar'; did you mean 'linear'?", d.GetMessage());
+        Assert.Equal(("Unknown layer or block", "CModel"), (d.Descriptor.Title.ToString(), d.Descriptor.Category));
         Assert.Empty(driver.GetRunResult().Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void A_methods_diagnostic_carries_its_own_id_and_title()
+    {
+        var file = new InMemoryText("/p/Q.cmodel", "model Q {\n    input x: [N, 4]\n    output x -> linear(2) @quant(w: 9)\n}\n");
+        var (_, _, diagnostics) = GeneratorHarness.Run(file);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(("CM0202", "Bit-width out of range", DiagnosticSeverity.Error), (d.Id, d.Descriptor.Title.ToString(), d.Severity));
+        Assert.Equal("w must be between 2 and 8 bits but is 9", d.GetMessage());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dsl.Parser.Methods;
 using static Dsl.Parser.Tests.TestSupport;
 
 namespace Dsl.Parser.Tests;

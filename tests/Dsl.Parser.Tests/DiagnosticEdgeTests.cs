@@ -27,8 +27,8 @@ public class DiagnosticEdgeTests
     [Theory]
     [InlineData("1, 1, 1", "conv_transpose2d(2, kernel: 1, padding: 1)", "CM0010", "conv_transpose2d gives an empty output for input [N, 1, 1, 1]")]
     [InlineData("9, 8", "attention(3)", "CM0025", "attention heads (3) must divide the width (8)")]
-    [InlineData("9, 8", "linear(8) @tokens(target: 0.5, target_gmacs: 1)", "CM0031", "@tokens takes one target: target (a fraction) or target_gmacs")]
-    [InlineData("8", "linear(8) @binarize(weights: false, activations: false)", "CM0031",
+    [InlineData("9, 8", "linear(8) @tokens(target: 0.5, target_gmacs: 1)", "CM0103", "@tokens takes one target: target (a fraction) or target_gmacs")]
+    [InlineData("8", "linear(8) @binarize(weights: false, activations: false)", "CM0301",
         "@binarize with neither weights nor activations changes nothing; drop it or exempt the layer with @exempt(binarize)")]
     public void Settings_that_cannot_work_are_refused_with_their_reason(string input, string stages, string id, string message)
     {
@@ -40,13 +40,13 @@ public class DiagnosticEdgeTests
     public void Tokens_entering_a_stack_as_an_image_are_refused_at_the_annotation()
     {
         var result = Compile(TokensTests.Vit("@tokens(prune: [9, 9], merge: [9, 9])").Replace("-> cls_token -> pos_embed", "-> cls_token -> pos_embed -> flatten"));
-        Assert.Equal("test.cmodel(9,43): error CM0031: @tokens needs tokens [N, T, C] entering the blocks but they get [N, 136]", Errors(result));
+        Assert.Equal("test.cmodel(9,43): error CM0105: @tokens needs tokens [N, T, C] entering the blocks but they get [N, 136]", Errors(result));
     }
 
     [Fact]
     public void A_block_whose_attention_statement_does_not_give_tokens_cannot_reduce_them()
     {
         var result = Compile(TokensTests.Vit("@tokens(prune: [9, 9], merge: [9, 9])").Replace("h = x + (x -> layer_norm -> attention(2))", "h = (x + (x -> layer_norm -> attention(2))) -> flatten"));
-        Assert.Equal("test.cmodel(3,5): error CM0031: @tokens reduces tokens [N, T, C] but 'h' is [N, 136] (in the call at (9,26))", Errors(result));
+        Assert.Equal("test.cmodel(3,5): error CM0109: @tokens reduces tokens [N, T, C] but 'h' is [N, 136] (in the call at (9,26))", Errors(result));
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Methods;
 using static Dsl.Parser.Tests.TestSupport;
 
 namespace Dsl.Parser.Tests;
@@ -36,7 +38,7 @@ public class DiagnosticTests
         { "CM0026", "model M {\n    input x: [N, 4]\n    a = x -> relu\n    output x -> relu\n}", 3, 5, "'a' is computed but never used" },
         { "CM0028", "// nothing yet\n", 1, 1, "the file declares no model, so no class is generated" },
         { "CM0029", "block B {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> relu\n}", 1, 7, "block 'B' is never used, so it is not checked beyond its syntax" },
-        { "CM0031", TokensTests.Vit("@tokens(prune: [5, 5, 4])"), 9, 51, "@tokens prune needs one kept count per block (2) but has 3" },
+        { "CM0107", TokensTests.Vit("@tokens(prune: [5, 5, 4])"), 9, 51, "@tokens prune needs one kept count per block (2) but has 3" },
         { "CM0033", Model("4", "linear(99999999999999999999)"), 3, 24, "99999999999999999999 is too large; CModel accepts integers, sizes and costs up to 9,007,199,254,740,991 (2^53 − 1)" },
         { "CM0036", "block B(s: int, s: int) {\n    input x: [N, 4]\n    output x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B(1, 2)\n}", 1, 17, "parameter 's' is already declared at line 1" },
         { "CM0038", Model("4", "repeat(10000) { repeat(10000) { relu } }"), 3, 17, "model 'M' expands past 100,000 layers here (repeats multiply); CModel caps a model there" },
@@ -54,10 +56,66 @@ public class DiagnosticTests
 
     public static TheoryData<string, string, int, int, string> AnnotationCases => new()
     {
+        { "CM0031", Model("4, 8, 8", "conv2d(3, kernel: 1) @testq(bits: 17)"), 3, 38, "at most 16 bits" },
         { "CM0018", Model("4", "linear(3) @testq(bits: 4)"), 3, 28, "'@testq' cannot apply to linear (linear); it applies to conv layers" },
         { "CM0027", "model M @testq(bits: 4) {\n    input x: [N, 4]\n    output x -> linear(3)\n}", 1, 9, "'@testq' applies to no layer here: model 'M' contains no conv layer" },
         { "CM0009", "model M @testq(bits: 1) {\n    input x: [N, 4, 8, 8]\n    output x -> conv2d(3, kernel: 3)\n}", 1, 22, "argument 'bits' of @testq must be at least 2 but is 1" },
     };
+
+    private const string DistillTeacher = "model T {\n    input x: [N, 4]\n    output x -> linear(3)\n}\n";
+
+    private static string Student(string annotation, string output = "x -> linear(3)") =>
+        DistillTeacher + $"model S {annotation} {{\n    input x: [N, 4]\n    output {output}\n}}";
+
+    /// <summary>Each method's own diagnostics (a block of ids per method), where they point and what they say.</summary>
+    public static TheoryData<string, string, int, int, string> MethodCases => new()
+    {
+        { "CM0039", "model M @quant(w: 4, a: 4) {\n    input x: [N, 4]\n    output x -> linear(3) as fc @binarize\n}", 1, 9,
+            "'@binarize' and '@quant' both reach linear 'fc'; a layer takes one of them: exempt it from the other with @exempt(quant)" },
+        { "CM0101", TokensTests.Vit("@tokens(prune: [17, 9], target: 0.5)"), 9, 43,
+            "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both" },
+        { "CM0102", TokensTests.Vit("@tokens"), 9, 43,
+            "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)" },
+        { "CM0103", TokensTests.Vit("@tokens(target: 0.5, target_gmacs: 1)"), 9, 64, "@tokens takes one target: target (a fraction) or target_gmacs" },
+        { "CM0104", TokensTests.Vit("@tokens(merge: [17, 9], reduce: prune)"), 9, 67,
+            "reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)" },
+        { "CM0105", TokensTests.Vit("@tokens(prune: [9, 9])").Replace("-> pos_embed", "-> pos_embed -> flatten"), 9, 43,
+            "@tokens needs tokens [N, T, C] entering the blocks but they get [N, 136]" },
+        { "CM0106", TokensTests.Vit("@tokens(target: 0.8, exempt: [2])"), 9, 64, "@tokens exempt names block 2 but the stack has blocks 0 to 1" },
+        { "CM0108", TokensTests.Vit("@tokens(prune: [17, 18])"), 9, 51, "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks" },
+        { "CM0109", TokensTests.Vit("@tokens(prune: [9, 9])").Replace("h = x + (x -> layer_norm -> attention(2))", "h = (x + (x -> layer_norm -> attention(2))) -> flatten"), 3, 5,
+            "@tokens reduces tokens [N, T, C] but 'h' is [N, 136] (in the call at (9,26))" },
+        { "CM0110", "block A(dim: int) {\n    input x: [N, T, dim]\n    output x -> attention(2)\n}\nblock B(dim: int) {\n    input x: [N, T, dim]\n    output x -> A(dim)\n}\n" +
+            "model M {\n    input x: [N, 5, 8]\n    output x -> repeat(2) { B(8) } @tokens(prune: [4, 3])\n}", 11, 36,
+            "@tokens reduces tokens after a block's attention, but block 'B' has no attention layer (in the call at (11,29))" },
+        { "CM0111", "model M {\n    input x: [N, 5, 8]\n    output x -> repeat(2) { attention(2) } @tokens(prune: [4, 3])\n}", 3, 44,
+            "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }" },
+        { "CM0112", TokensTests.Vit("@tokens(target_gmacs: 1)"), 9, 43, "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs" },
+        { "CM0113", TokensTests.Vit("@tokens(target: 0.3)"), 9, 43,
+            "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)" },
+        { "CM0201", Model("4", "linear(3) @quant(weight: per_tensor)"), 3, 27, "@quant needs bit-widths: w: for weights and/or a: for activations, such as @quant(w: 4, a: 4)" },
+        { "CM0202", Model("4", "linear(3) @quant(w: 0)"), 3, 34, "w must be between 2 and 8 bits but is 0" },
+        { "CM0301", Model("8", "linear(8) @binarize(weights: false, activations: false)"), 3, 53,
+            "@binarize with neither weights nor activations changes nothing; drop it or exempt the layer with @exempt(binarize)" },
+        { "CM0302", Model("4", "linear(3) @binarize(method: plain, gamma: constant)"), 3, 52, "gamma belongs to method: rebnn, but this @binarize uses method: plain" },
+        { "CM0303", "model M @binarize(method: rebnn) {\n    input x: [N, 5, 8]\n    output x -> attention(2) -> linear(8)\n}", 1, 9,
+            "ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)" },
+        { "CM0401", Student("@distill(teacher: T)"), 5, 9, "@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)" },
+        { "CM0402", Student("@distill(teacher: S, soft: 1)"), 5, 18, "model 'S' cannot be its own teacher; name another model of this file" },
+        { "CM0403", Student("@distill(teacher: Q, soft: 1)"), 5, 18, "the teacher must be a model of this file, but 'Q' names no model; did you mean 'T'?" },
+        { "CM0404", Student("@distill(teacher: T, hard: 0.5)", "x -> linear(3) -> relu"), 5, 30,
+            "hard distillation trains a distillation head beside the classifier, so the model's output must come straight from a linear layer (its classifier)" },
+        { "CM0405", Student("@distill(teacher: T, hard: 0.5)", "x -> linear(4) as linear_dist -> linear(3)"), 5, 30,
+            "the distillation head would be named 'linear_dist', which this model already uses; rename the classifier with 'as'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MethodCases))]
+    public void Method_diagnostics(string id, string source, int line, int column, string message)
+    {
+        var d = Assert.Single(Compile(source).Diagnostics, d => d.IsError);
+        Assert.Equal((id, line, column, message), (d.Id, d.Start.Line + 1, d.Start.Character + 1, d.Message));
+    }
 
     [Theory]
     [MemberData(nameof(AnnotationCases))]
@@ -70,7 +128,7 @@ public class DiagnosticTests
     [Fact]
     public void Every_descriptor_has_a_test_case()
     {
-        var tested = Cases.Select(c => (string)c[0]).Concat(AnnotationCases.Select(c => (string)c[0]))
+        var tested = Cases.Concat(AnnotationCases).Concat(MethodCases).Select(c => (string)c[0])
             .Append("CM0030") // cross-file: Dsl.Generator.Tests
             .Append("CM0035") // cross-file: A_broken_block_of_another_file_is_reported_at_the_call
             .Append("CM0037") // internal errors: the fuzz tests assert none is ever reported
@@ -80,11 +138,27 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void Descriptor_ids_are_unique_and_sequential()
+    public void Descriptor_ids_are_unique_and_sequential_in_each_block()
     {
+        // CM00xx the language's; CM01xx, CM02xx, ... one block per method, each from xx01.
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
         Assert.Equal(ids.Distinct().Count(), ids.Count);
-        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"CM{i:D4}"), ids.OrderBy(i => i, StringComparer.Ordinal));
+        foreach (var block in ids.Select(id => int.Parse(id.Substring(2), CultureInfo.InvariantCulture)).GroupBy(n => n / 100))
+        {
+            Assert.Equal(Enumerable.Range(block.Key * 100 + 1, block.Count()), block.OrderBy(n => n));
+        }
+    }
+
+    [Fact]
+    public void Each_method_owns_its_block_of_ids()
+    {
+        // CM0032 (token counts rise) is DiffRate's from before methods had blocks of ids.
+        foreach (var method in MethodRegistry.All)
+        {
+            var blocks = method.Diagnostics.Where(d => d.Id != "CM0032").Select(d => d.Id.Substring(0, 4)).Distinct().ToList();
+            Assert.True(blocks.Count == 1 && blocks[0] != "CM00", $"@{method.Name} reports ids from {string.Join(", ", blocks)}");
+        }
+        Assert.Equal(MethodRegistry.All.Count, MethodRegistry.All.Select(m => m.Diagnostics[^1].Id.Substring(0, 4)).Distinct().Count());
     }
 
     [Fact]

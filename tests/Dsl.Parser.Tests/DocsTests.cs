@@ -61,4 +61,14 @@ public class DocsTests
         foreach (var descriptor in DiagnosticDescriptors.All)
             Assert.Contains($"| {descriptor.Id} | {(descriptor.Severity == Severity.Error ? "error" : "warning")} | {descriptor.Title} |", doc);
     }
+
+    [Fact]
+    public void Every_diagnostic_is_in_the_analyzer_release_files_once_with_its_severity_and_title()
+    {
+        static IEnumerable<string> Rules(string text) => text.Split('\n').Where(l => l.StartsWith("CM", StringComparison.Ordinal)).Select(l => l.TrimEnd('\r'));
+        var shipped = Rules(Read("src/Dsl.Generator/AnalyzerReleases.Shipped.md")).ToList();
+        var unshipped = Rules(Read("src/Dsl.Generator/AnalyzerReleases.Unshipped.md")).ToList();
+        var expected = DiagnosticDescriptors.All.Select(d => $"{d.Id} | CModel | {d.Severity} | {d.Title}");
+        Assert.Equal(expected.OrderBy(r => r, StringComparer.Ordinal), shipped.Concat(unshipped).OrderBy(r => r, StringComparer.Ordinal));
+    }
 }

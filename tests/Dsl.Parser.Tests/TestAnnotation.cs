@@ -1,5 +1,6 @@
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Tests;

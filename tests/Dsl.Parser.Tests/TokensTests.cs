@@ -145,16 +145,17 @@ public class TokensTests
     }
 
     [Theory]
-    [InlineData("@tokens(prune: [17, 18])", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
-    [InlineData("@tokens(target: 0.3)", "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
-    [InlineData("@tokens(target_gmacs: 1)", "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs")]
-    [InlineData("@tokens(target: 0.8, exempt: [2])", "@tokens exempt names block 2 but the stack has blocks 0 to 1")]
-    [InlineData("@tokens(prune: [17, 9], target: 0.5)", "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both")]
-    [InlineData("@tokens", "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)")]
-    public void Schedules_are_checked(string annotation, string message)
+    [InlineData("@tokens(prune: [17, 18])", "CM0108", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
+    [InlineData("@tokens(target: 0.3)", "CM0113", "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
+    [InlineData("@tokens(target_gmacs: 1)", "CM0112", "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs")]
+    [InlineData("@tokens(target: 0.8, exempt: [2])", "CM0106", "@tokens exempt names block 2 but the stack has blocks 0 to 1")]
+    [InlineData("@tokens(prune: [17, 9], target: 0.5)", "CM0101", "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both")]
+    [InlineData("@tokens(merge: [17, 9], reduce: prune)", "CM0104", "reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)")]
+    [InlineData("@tokens", "CM0102", "@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)")]
+    public void Schedules_are_checked(string annotation, string id, string message)
     {
         var d = Assert.Single(Compile(Vit(annotation)).Diagnostics, d => d.IsError);
-        Assert.Equal(("CM0031", message), (d.Id, d.Message));
+        Assert.Equal((id, message), (d.Id, d.Message));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Dsl.Generator.Model;
 internal sealed record GeneratedSource(string ClassName, string Text);
 
 /// <summary>A front-end diagnostic as plain values, turned into a Roslyn Diagnostic at output time.</summary>
-internal sealed record DiagnosticInfo(string Id, bool IsError, string Message, string Path, TextSpan Span, LinePosition Start, LinePosition End);
+internal sealed record DiagnosticInfo(string Id, string Message, string Path, TextSpan Span, LinePosition Start, LinePosition End);
 
 /// <summary>What one .cmodel file produces: its classes (none if it has errors) and its diagnostics.</summary>
 internal sealed record FileOutput(string Path, EquatableArray<GeneratedSource> Sources, EquatableArray<DiagnosticInfo> Diagnostics);

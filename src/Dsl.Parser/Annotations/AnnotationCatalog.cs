@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Dsl.Parser.Methods;
 
 namespace Dsl.Parser.Annotations;
 
@@ -25,7 +26,7 @@ public sealed class AnnotationCatalog
 
     private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds) => _kinds = kinds.ToDictionary(k => k.Name);
 
-    public static AnnotationCatalog Default { get; } = new(new AnnotationSchema[] { new TokensAnnotation(), new QuantAnnotation(), new BinarizeAnnotation(), new DistillAnnotation() });
+    public static AnnotationCatalog Default { get; } = new(MethodRegistry.All);
 
     public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
 

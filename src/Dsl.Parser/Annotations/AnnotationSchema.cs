@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Annotations;
@@ -37,8 +38,11 @@ public abstract class AnnotationSchema
     /// <summary>Extra checks across arguments; a problem located at one argument, or null.</summary>
     public virtual AnnotationProblem? Validate(BoundArguments args) => null;
 
-    /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a message or null.</summary>
-    public virtual string? CheckTarget(BoundArguments args, string family) => null;
+    /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
+    public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;
+
+    /// <summary>The diagnostics this method reports, in its own block of ids (docs/adding-a-method.md).</summary>
+    public virtual IReadOnlyList<DiagnosticDescriptor> Diagnostics => System.Array.Empty<DiagnosticDescriptor>();
 
     /// <summary>
     /// The cost extension point: the method's own counting (BOPs, density, kept tokens, the
@@ -48,5 +52,8 @@ public abstract class AnnotationSchema
     public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) => cost;
 }
 
-/// <summary>What is wrong with an annotation's arguments, and which argument to point at (null: the whole annotation).</summary>
-public sealed record AnnotationProblem(string Message, string? Argument = null);
+/// <summary>
+/// What is wrong with an annotation's arguments, which argument to point at (null: the whole
+/// annotation), and the method's diagnostic for it (null: the generic CM0031).
+/// </summary>
+public sealed record AnnotationProblem(string Message, string? Argument = null, DiagnosticDescriptor? Descriptor = null);

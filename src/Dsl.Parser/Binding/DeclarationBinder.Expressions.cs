@@ -4,6 +4,7 @@ using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Layers;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
 
@@ -334,7 +335,7 @@ internal sealed partial class DeclarationBinder
     {
         if (plan != null && !(stage is LayerStageSyntax b && _file.FindBlock(b.Name.Text) != null))
         {
-            _diagnostics.Report(plan.Annotation.Source, DiagnosticDescriptors.AnnotationArguments, plan.Annotation.Span,
+            _diagnostics.Report(plan.Annotation.Source, TokensDiagnostics.StageNotBlock, plan.Annotation.Span,
                 "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }");
             return null;
         }
@@ -377,7 +378,7 @@ internal sealed partial class DeclarationBinder
         foreach (var a in effective)
         {
             _file.Used(a);
-            if (a.Schema!.CheckTarget(a.Args!, spec.Family) is { } misfit) _file.ReportOnce(a, misfit);
+            if (a.Schema!.CheckTarget(a.Args!, spec.Family) is { } misfit) _file.ReportOnce(a, misfit.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, misfit.Message);
         }
         var applied = effective.Select(a => a.ToApplied()).ToList();
         var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs);
@@ -385,8 +386,7 @@ internal sealed partial class DeclarationBinder
         var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).ToList();
         if (converting.Count > 1)
         {
-            _file.ReportOnce(converting[1], $"'@{converting[0].Kind}' and '@{converting[1].Kind}' both reach {spec.Name} '{fields.PathPrefix}{name}'; " +
-                $"a layer takes one of them: exempt it from the other with @exempt({converting[1].Kind})");
+            _file.ReportOnce(converting[1], DiagnosticDescriptors.ConflictingAnnotations, converting[0].Kind, converting[1].Kind, spec.Name, fields.PathPrefix + name);
         }
         else if (converting.Count == 1)
         {

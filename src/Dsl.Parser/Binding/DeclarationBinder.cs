@@ -4,6 +4,7 @@ using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Layers;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
 using Dsl.Parser.Text;
@@ -203,7 +204,7 @@ internal sealed partial class DeclarationBinder
         if (output == null) return null;
         if (_tokenPlan != null && !_tokensReduced)
         {
-            _diagnostics.Report(_tokenPlan.Annotation.Source, DiagnosticDescriptors.AnnotationArguments, _tokenPlan.Annotation.Span,
+            _diagnostics.Report(_tokenPlan.Annotation.Source, TokensDiagnostics.NoAttention, _tokenPlan.Annotation.Span,
                 $"@tokens reduces tokens after a block's attention, but block '{_decl.Name.Text}' has no attention layer");
             return null;
         }
@@ -521,7 +522,7 @@ internal sealed partial class DeclarationBinder
             var problem = schema.Validate(args);
             if (problem != null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, problem.Argument == null ? a.Span : args.SpanOf(problem.Argument), problem.Message);
+                _diagnostics.Report(problem.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, problem.Argument == null ? a.Span : args.SpanOf(problem.Argument), problem.Message);
                 continue;
             }
             if (schema.OnModel)

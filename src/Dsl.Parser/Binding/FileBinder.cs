@@ -86,10 +86,10 @@ internal sealed class FileBinder
 
     private readonly HashSet<(string?, int)> _reportedMisfits = new();
 
-    /// <summary>An annotation whose settings do not suit a layer it reaches: reported once, at the annotation.</summary>
-    public void ReportOnce(BoundAnnotation annotation, string message)
+    /// <summary>An annotation that does not suit a layer it reaches: reported once, at the annotation.</summary>
+    public void ReportOnce(BoundAnnotation annotation, DiagnosticDescriptor descriptor, params object[] args)
     {
-        if (_reportedMisfits.Add(annotation.Place)) Diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span, message);
+        if (_reportedMisfits.Add(annotation.Place)) Diagnostics.Report(annotation.Source, descriptor, annotation.Span, args);
     }
 
     private readonly List<string> _ownBlocks;

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Dsl.Parser.Diagnostics;
 
@@ -10,9 +12,18 @@ namespace Dsl.Parser.Diagnostics;
 public sealed record DiagnosticDescriptor(string Id, string Title, Severity Severity, string MessageFormat, bool NeedsErrorFreeFile = false)
 {
     public string Format(params object[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args);
+
+    public static DiagnosticDescriptor Error(string id, string title, string format = "{0}") => new(id, title, Severity.Error, format);
+
+    public static DiagnosticDescriptor Warning(string id, string title, string format = "{0}", bool needsErrorFreeFile = false) =>
+        new(id, title, Severity.Warning, format, needsErrorFreeFile);
 }
 
-/// <summary>Every diagnostic the front end reports. Ids are stable: never reuse or renumber one.</summary>
+/// <summary>
+/// The diagnostics of the language itself; each method declares its own in its folder, in a
+/// block of ids of its own (CM01xx, CM02xx, ...), and <see cref="All"/> gathers them through the
+/// method registry. Ids are stable: never reuse or renumber one.
+/// </summary>
 public static class DiagnosticDescriptors
 {
     public static readonly DiagnosticDescriptor Syntax = Error("CM0001", "Syntax error", "{0}");
@@ -44,8 +55,8 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AnnotationUnused = Warning("CM0027", "Annotation applies to nothing", "'@{0}' applies to no layer here: {1} contains no {2}", needsErrorFreeFile: true);
     public static readonly DiagnosticDescriptor NoModel = Warning("CM0028", "No model", "the file declares no model, so no class is generated", needsErrorFreeFile: true);
     public static readonly DiagnosticDescriptor UnusedBlock = Warning("CM0029", "Unused block", "block '{0}' is never used, so it is not checked beyond its syntax", needsErrorFreeFile: true);
+    /// <summary>What is wrong with an annotation's arguments, for a method that declares no diagnostic of its own for it.</summary>
     public static readonly DiagnosticDescriptor AnnotationArguments = Error("CM0031", "Annotation arguments", "{0}");
-    public static readonly DiagnosticDescriptor TokenCountsRise = Warning("CM0032", "Token counts rise", "a block keeps min(tokens entering, prune, merge), so some counts here change nothing; the schedule in effect is {0}");
     public static readonly DiagnosticDescriptor OutOfRange = Error("CM0033", "Number out of range", "{0}; CModel accepts integers, sizes and costs up to {1}");
     public static readonly DiagnosticDescriptor LinearOverFeatureMap = Warning("CM0034", "Linear over a feature map", "{0}");
     public static readonly DiagnosticDescriptor LibraryBlockErrors = Error("CM0035", "Block of another file has errors", "block '{0}' of {1} has syntax errors, reported in that file; fix them there");
@@ -53,19 +64,31 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error("CM0037", "Internal compiler error", "CModel could not check this file ({0}); this is a CModel bug, please report it with the file");
     public static readonly DiagnosticDescriptor TooManyLayers = Error("CM0038", "Model too large", "model '{0}' expands past {1} layers here (repeats multiply); CModel caps a model there");
     public static readonly DiagnosticDescriptor DuplicateClass = Error("CM0030", "Class declared in two files", "'{0}' is also declared in {1}; model and block names must be unique across a project's .cmodel files");
+    public static readonly DiagnosticDescriptor ConflictingAnnotations = Error("CM0039", "Annotations conflict on a layer", "'@{0}' and '@{1}' both reach {2} '{3}'; a layer takes one of them: exempt it from the other with @exempt({1})");
 
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
+    /// <summary>The language's own diagnostics.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> Core { get; } = new[]
     {
         Syntax, UnknownLayer, UnknownName, UnknownArgument, ArgumentType, MissingArgument,
         TooManyArguments, DuplicateArgument, ArgumentRange, ShapeMismatch, NotBroadcastable,
         DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
         AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
-        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, TokenCountsRise, OutOfRange, LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers,
+        UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, OutOfRange,
+        LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers, ConflictingAnnotations,
     };
 
-    private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, Severity.Error, format);
+    /// <summary>Every diagnostic: the language's and every registered method's, in id order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        Core.Concat(Methods.MethodRegistry.All.SelectMany(m => m.Diagnostics)).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
+
+    /// <summary>The descriptor of an id this version reports; null for any other.</summary>
+    public static DiagnosticDescriptor? Find(string id) => ById.TryGetValue(id, out var d) ? d : null;
+
+    private static DiagnosticDescriptor Error(string id, string title, string format) => DiagnosticDescriptor.Error(id, title, format);
 
     private static DiagnosticDescriptor Warning(string id, string title, string format, bool needsErrorFreeFile = false) =>
-        new(id, title, Severity.Warning, format, needsErrorFreeFile);
+        DiagnosticDescriptor.Warning(id, title, format, needsErrorFreeFile);
 }

@@ -1,6 +1,7 @@
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Binding;
@@ -16,13 +17,13 @@ internal sealed partial class DeclarationBinder
         var teacher = args.Word("teacher");
         if (teacher == _decl.Name.Text)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("teacher"), $"model '{teacher}' cannot be its own teacher; name another model of this file");
+            _diagnostics.Report(DistillDiagnostics.OwnTeacher, args.SpanOf("teacher"), $"model '{teacher}' cannot be its own teacher; name another model of this file");
             return false;
         }
         if (!_file.ModelNames.Contains(teacher))
         {
             var kind = _file.FindBlock(teacher) != null ? $"'{teacher}' is a block" : $"'{teacher}' names no model";
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("teacher"),
+            _diagnostics.Report(DistillDiagnostics.TeacherNotModel, args.SpanOf("teacher"),
                 $"the teacher must be a model of this file, but {kind}{Suggestions.DidYouMean(teacher, _file.ModelNames.Where(m => m != _decl.Name.Text))}");
             return false;
         }
@@ -47,7 +48,7 @@ internal sealed partial class DeclarationBinder
             var field = producer is ApplyField { Layer: "linear" } classifier ? _fields.Fields.FirstOrDefault(f => f.Name == classifier.Field) : null;
             if (field == null)
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("hard"),
+                _diagnostics.Report(DistillDiagnostics.NoClassifier, args.SpanOf("hard"),
                     "hard distillation trains a distillation head beside the classifier, so the model's output must come straight from a linear layer (its classifier)");
                 return null;
             }
@@ -56,7 +57,7 @@ internal sealed partial class DeclarationBinder
             var twin = head + "_dist";
             if (_names.Contains(twin) || _fields.Fields.Any(f => f.Name == twin))
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("hard"), $"the distillation head would be named '{twin}', which this model already uses; rename the classifier with 'as'");
+                _diagnostics.Report(DistillDiagnostics.HeadNameTaken, args.SpanOf("hard"), $"the distillation head would be named '{twin}', which this model already uses; rename the classifier with 'as'");
                 return null;
             }
             _fields.Fields.Add(new FieldModel(twin, field.Construction, field.Annotations));

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
 
@@ -18,7 +19,7 @@ internal sealed partial class DeclarationBinder
     {
         if (input.Rank != 3)
         {
-            _diagnostics.Report(tokens.Source, DiagnosticDescriptors.AnnotationArguments, tokens.Span, $"@tokens needs tokens [N, T, C] entering the blocks but they get {input}");
+            _diagnostics.Report(tokens.Source, TokensDiagnostics.NotTokens, tokens.Span, $"@tokens needs tokens [N, T, C] entering the blocks but they get {input}");
             return null;
         }
         var available = input[1].Value;
@@ -26,7 +27,7 @@ internal sealed partial class DeclarationBinder
         var exempt = new HashSet<long>(args.Ints("exempt", 1).Select(e => e.AsLong));
         if (exempt.Any(e => e >= copies))
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, args.SpanOf("exempt"),
+            _diagnostics.Report(TokensDiagnostics.ExemptOutOfRange, args.SpanOf("exempt"),
                 $"@tokens exempt names block {exempt.First(e => e >= copies)} but the stack has blocks 0 to {copies - 1}");
             return null;
         }
@@ -50,14 +51,14 @@ internal sealed partial class DeclarationBinder
             var span = tokens.Args[name].Span;
             if (counts.Count != copies)
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, span, $"@tokens {name} needs one kept count per block ({copies}) but has {counts.Count}");
+                _diagnostics.Report(TokensDiagnostics.CountPerBlock, span, $"@tokens {name} needs one kept count per block ({copies}) but has {counts.Count}");
                 return null;
             }
             for (var i = 0; i < counts.Count; i++)
             {
                 if (counts[i] > available)
                 {
-                    _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, span, $"@tokens {name}[{i}] keeps {counts[i]} tokens but only {available} enter the blocks");
+                    _diagnostics.Report(TokensDiagnostics.MoreThanEnter, span, $"@tokens {name}[{i}] keeps {counts[i]} tokens but only {available} enter the blocks");
                     return null;
                 }
             }
@@ -77,7 +78,7 @@ internal sealed partial class DeclarationBinder
         if (effectivePrune.SequenceEqual(prune) && effectiveMerge.SequenceEqual(merge)) return;
         var args = tokens.Args!;
         var span = effectivePrune.SequenceEqual(prune) || args["prune"].Value == null ? args.SpanOf("merge") : args.SpanOf("prune");
-        _diagnostics.Report(DiagnosticDescriptors.TokenCountsRise, span,
+        _diagnostics.Report(TokensDiagnostics.CountsRise, span,
             $"@tokens(prune: [{string.Join(", ", effectivePrune)}], merge: [{string.Join(", ", effectiveMerge)}])");
     }
 
@@ -88,7 +89,7 @@ internal sealed partial class DeclarationBinder
         _costRowsBeforeReduction = _fields.Costs.Count;
         if (value.Shape.Rank != 3)
         {
-            _diagnostics.Report(DiagnosticDescriptors.AnnotationArguments, statement.Span, $"@tokens reduces tokens [N, T, C] but '{statement.Name.Text}' is {value.Shape}");
+            _diagnostics.Report(TokensDiagnostics.ReducedNotTokens, statement.Span, $"@tokens reduces tokens [N, T, C] but '{statement.Name.Text}' is {value.Shape}");
             return null;
         }
         var kept = System.Math.Min(value.Shape[1].Value, System.Math.Min(_tokenPlan!.Prune, _tokenPlan.Merge));
@@ -136,14 +137,14 @@ internal sealed partial class DeclarationBinder
         if (args.Scalar("target_gmacs") is { } gmacs) target = gmacs.Concrete * 1e9;
         if (target > 0 && target >= total)
         {
-            _diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+            _diagnostics.Report(annotation.Source, TokensDiagnostics.TargetNotBelowFull, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs must be below the full cost, {total / 1e9:0.######} GMACs");
             return null;
         }
         var fixedMacs = total - stack;
         if (target > 0 && LeastMacs(fixedMacs) is { } least && target < least)
         {
-            _diagnostics.Report(annotation.Source, DiagnosticDescriptors.AnnotationArguments, annotation.Span,
+            _diagnostics.Report(annotation.Source, TokensDiagnostics.TargetBelowLeast, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs is below the least this stack can cost, {least / 1e9:0.######} GMACs (exempt blocks keep every token and each block attends to the tokens it receives)");
             return null;
         }

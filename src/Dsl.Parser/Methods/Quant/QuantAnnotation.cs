@@ -1,8 +1,10 @@
 using System.Collections.Generic;
+using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Parser.Annotations;
+namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// LSQ / LSQ+ quantization-aware training (@quant): <c>w</c> bits for weights (per output
@@ -32,6 +34,8 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Quant";
 
+    public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => QuantDiagnostics.All;
+
     /// <summary>W4A4; settings other than the defaults follow: W4A4PerTensor, W8A8SignedZeroPoint, W4A4NoAttention.</summary>
     public override string VariantName(BoundArguments args)
     {
@@ -46,10 +50,10 @@ public sealed class QuantAnnotation : AnnotationSchema
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         if (args["w"].Value == null && args["a"].Value == null)
-            return new("@quant needs bit-widths: w: for weights and/or a: for activations, such as @quant(w: 4, a: 4)");
+            return new("@quant needs bit-widths: w: for weights and/or a: for activations, such as @quant(w: 4, a: 4)", Descriptor: QuantDiagnostics.NoBits);
         foreach (var name in new[] { "w", "a" })
         {
-            if (args.Scalar(name) is { } bits && LowBitCost.CheckBits(bits.AsLong, name) is { } problem) return new(problem, name);
+            if (args.Scalar(name) is { } bits && LowBitCost.CheckBits(bits.AsLong, name) is { } problem) return new(problem, name, QuantDiagnostics.BitsOutOfRange);
         }
         return null;
     }

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using Dsl.Parser.Annotations;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Parser.Annotations;
+namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// Knowledge distillation (@distill), written on a model: <c>teacher</c> names another model
@@ -34,6 +36,8 @@ public sealed class DistillAnnotation : AnnotationSchema
 
     public override AnnotationProblem? Validate(BoundArguments args) =>
         args.Scalar("soft")!.Concrete == 0 && args.Scalar("hard")!.Concrete == 0 && args.Scalar("ranking")!.Concrete == 0
-            ? new("@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)")
+            ? new("@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)", Descriptor: DistillDiagnostics.NoLoss)
             : null;
+
+    public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => DistillDiagnostics.All;
 }

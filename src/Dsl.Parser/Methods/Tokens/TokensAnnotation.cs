@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using Dsl.Parser.Annotations;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Parser.Annotations;
+namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// DiffRate (@tokens): per-block token pruning and merging in a stack of transformer blocks.
@@ -33,14 +35,20 @@ public sealed class TokensAnnotation : AnnotationSchema
 
     public override IReadOnlyCollection<string> Families { get; } = new[] { "attention" };
 
+    public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => TokensDiagnostics.All;
+
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         var fixedRates = args["prune"].Value != null || args["merge"].Value != null;
         var target = args["target"].Value != null || args["target_gmacs"].Value != null;
-        if (fixedRates && target) return new("@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both");
-        if (!fixedRates && !target) return new("@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)");
-        if (args["target"].Value != null && args["target_gmacs"].Value != null) return new("@tokens takes one target: target (a fraction) or target_gmacs", "target_gmacs");
-        if (fixedRates && args.IsExplicit("reduce")) return new("reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)", "reduce");
+        if (fixedRates && target)
+            return new("@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both", Descriptor: TokensDiagnostics.CountsAndTarget);
+        if (!fixedRates && !target)
+            return new("@tokens needs fixed kept counts (prune: [...], merge: [...]) or a target (target: 0.5 of the full MACs, or target_gmacs:)", Descriptor: TokensDiagnostics.NoSchedule);
+        if (args["target"].Value != null && args["target_gmacs"].Value != null)
+            return new("@tokens takes one target: target (a fraction) or target_gmacs", "target_gmacs", TokensDiagnostics.TwoTargets);
+        if (fixedRates && args.IsExplicit("reduce"))
+            return new("reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)", "reduce", TokensDiagnostics.ReduceWithCounts);
         return null;
     }
 }

@@ -1,8 +1,10 @@
 using System.Collections.Generic;
+using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Parser.Annotations;
+namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// 1-bit weights and activations (@binarize), by <c>method</c>:
@@ -54,19 +56,22 @@ public sealed class BinarizeAnnotation : AnnotationSchema
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         if (!args.Scalar("weights")!.AsBool && !args.Scalar("activations")!.AsBool)
-            return new("@binarize with neither weights nor activations changes nothing; drop it or exempt the layer with @exempt(binarize)", "activations");
+            return new("@binarize with neither weights nor activations changes nothing; drop it or exempt the layer with @exempt(binarize)", "activations", BinarizeDiagnostics.NothingBinarized);
         var method = args.Word("method");
         foreach (var (name, only) in new[] { ("gamma", "rebnn"), ("gamma_value", "rebnn"), ("factor", "rebnn"), ("scale", "bivit"), ("qk_norm", "bivit"), ("gelu_clip", "bivit") })
         {
-            if (args.IsExplicit(name) && method != only) return new($"{name} belongs to method: {only}, but this @binarize uses method: {method}", name);
+            if (args.IsExplicit(name) && method != only) return new($"{name} belongs to method: {only}, but this @binarize uses method: {method}", name, BinarizeDiagnostics.OtherMethodsArgument);
         }
         return null;
     }
 
-    public override string? CheckTarget(BoundArguments args, string family) =>
+    public override AnnotationProblem? CheckTarget(BoundArguments args, string family) =>
         family == "attention" && args.Word("method") == "rebnn"
-            ? "ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)"
+            ? new("ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)",
+                Descriptor: BinarizeDiagnostics.LayerNotSupported)
             : null;
+
+    public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => BinarizeDiagnostics.All;
 
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
     {

@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Semantics;
 
-namespace Dsl.Parser.Annotations;
+namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// Counting a low bit-width layer (@quant, @binarize): its MACs cost b_w·b_a bit operations

@@ -26,6 +26,7 @@ public class DiagnosticEdgeTests
 
     [Theory]
     [InlineData("1, 1, 1", "conv_transpose2d(2, kernel: 1, padding: 1)", "CM0010", "conv_transpose2d gives an empty output for input [N, 1, 1, 1]")]
+    [InlineData("1, 2, 2", "conv2d(1, kernel: 5, padding: 1)", "CM0010", "conv2d with kernel 5, stride 1, padding 1 needs each spatial size of [N, 1, 2, 2] to be at least 3")]
     [InlineData("9, 8", "attention(3)", "CM0025", "attention heads (3) must divide the width (8)")]
     [InlineData("9, 8", "linear(8) @tokens(target: 0.5, target_gmacs: 1)", "CM0103", "@tokens takes one target: target (a fraction) or target_gmacs")]
     [InlineData("8", "linear(8) @binarize(weights: false, activations: false)", "CM0301",

@@ -54,11 +54,17 @@ public class LowBitTests
         Assert.StartsWith("ReBNN binarizes convolutions and linears", d.Message);
     }
 
-    [Fact]
-    public void Method_specific_arguments_belong_to_their_method()
+    [Theory]
+    [InlineData("method: plain, gamma: constant", "gamma belongs to method: rebnn, but this @binarize uses method: plain")]
+    [InlineData("method: bivit, gamma_value: 0.1", "gamma_value belongs to method: rebnn, but this @binarize uses method: bivit")]
+    [InlineData("method: plain, factor: 2", "factor belongs to method: rebnn, but this @binarize uses method: plain")]
+    [InlineData("method: rebnn, scale: false", "scale belongs to method: bivit, but this @binarize uses method: rebnn")]
+    [InlineData("method: plain, qk_norm: false", "qk_norm belongs to method: bivit, but this @binarize uses method: plain")]
+    [InlineData("method: rebnn, gelu_clip: 5", "gelu_clip belongs to method: bivit, but this @binarize uses method: rebnn")]
+    public void Method_specific_arguments_belong_to_their_method(string arguments, string message)
     {
-        var d = OnlyError(Model("4", "linear(3) @binarize(method: plain, gamma: constant)"));
-        Assert.Equal(("CM0302", "gamma belongs to method: rebnn, but this @binarize uses method: plain"), (d.Id, d.Message));
+        var d = OnlyError(Model("4", $"linear(3) @binarize({arguments})"));
+        Assert.Equal(("CM0302", message), (d.Id, d.Message));
     }
 
     [Fact]
@@ -153,9 +159,21 @@ public class LowBitTests
                 input x: [N, 4, 8]
                 output x -> Unit(8) as a
             }
+            model WeightsOnly @quant(w: 4) {
+                input x: [N, 4, 8]
+                output x -> Unit(8) as a
+            }
+            model ActivationsOnly @quant(a: 8) {
+                input x: [N, 4, 8]
+                output x -> Unit(8) as a
+            }
+            model NoAttention @quant(w: 4, a: 4, attention: false) {
+                input x: [N, 4, 8]
+                output x -> Unit(8) as a
+            }
             """);
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(new[] { "UnitW4A4", "UnitW4A4PerTensorSignedZeroPoint" }, result.Blocks.Select(b => b.Name));
+        Assert.Equal(new[] { "UnitW4A4", "UnitW4A4PerTensorSignedZeroPoint", "UnitW4", "UnitA8", "UnitW4A4NoAttention" }, result.Blocks.Select(b => b.Name));
     }
 
     [Fact]
@@ -178,9 +196,13 @@ public class LowBitTests
                 input x: [N, 4, 8, 8]
                 output x -> Unit(4) as a
             }
+            model WeightsOnly @binarize(method: plain, activations: false) {
+                input x: [N, 4, 8, 8]
+                output x -> Unit(4) as a
+            }
             """);
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(new[] { "UnitPlain", "UnitRebnnActivations", "UnitRebnnConstant" }, result.Blocks.Select(b => b.Name));
+        Assert.Equal(new[] { "UnitPlain", "UnitRebnnActivations", "UnitRebnnConstant", "UnitPlainWeights" }, result.Blocks.Select(b => b.Name));
     }
 
     private const string Teacher = """

@@ -144,9 +144,18 @@ public class TokensTests
         Assert.Equal("[N, 10, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
     }
 
+    [Fact]
+    public void Fixed_counts_make_fixed_blocks_with_those_counts()
+    {
+        var plans = TokenPlans(Single(Compile(Vit("@tokens(prune: [17, 9], merge: [12, 9])"))));
+        Assert.Equal(new[] { (17L, 12L, false), (9L, 9L, false) }, plans.Select(p => (p.Prune, p.Merge, p.Learned)));
+    }
+
     [Theory]
     [InlineData("@tokens(prune: [17, 18])", "CM0108", "@tokens prune[1] keeps 18 tokens but only 17 enter the blocks")]
     [InlineData("@tokens(target: 0.3)", "CM0113", "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
+    [InlineData("@tokens(target: 0)", "CM0113", "@tokens target 0 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
+    [InlineData("@tokens(target_gmacs: 0)", "CM0113", "@tokens target 0 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)")]
     [InlineData("@tokens(target_gmacs: 1)", "CM0112", "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs")]
     [InlineData("@tokens(target: 0.8, exempt: [2])", "CM0106", "@tokens exempt names block 2 but the stack has blocks 0 to 1")]
     [InlineData("@tokens(prune: [17, 9], target: 0.5)", "CM0101", "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both")]

@@ -171,4 +171,15 @@ public class TokenEdgeTests
         Assert.Equal("epoch 2: expected 8 GMACs (target 4); @tokens(prune: [3], merge: [3])", log.ToString().Trim());
         Assert.Equal(new[] { 8.0 }, loss.ExpectedGMacs);
     }
+
+    [Fact]
+    public void A_reduction_before_its_attention_or_outside_a_started_stack_says_which()
+    {
+        var state = new TokenState();
+        var block = state.Block(prune: 3, merge: 3);
+        var x = zeros(1, 5, 2);
+        Assert.Contains("after its block's attention", Assert.Throws<InvalidOperationException>(() => block.forward(x)).Message);
+        state.ClassAttention = ones(1, 4);
+        Assert.Contains("TokenState.Start", Assert.Throws<InvalidOperationException>(() => block.forward(x)).Message);
+    }
 }

@@ -132,23 +132,24 @@ internal sealed partial class DeclarationBinder
         var total = costs.Sum(c => (double)c.Macs);
         var stack = costs.Where(c => c.Path.StartsWith(prefix, System.StringComparison.Ordinal)).Sum(c => (double)c.Macs);
         var args = annotation.Args!;
-        double target = 0;
+        // Fixed counts have no target; a target of 0 is checked like any other (it is below the least).
+        double? target = null;
         if (args.Scalar("target") is { } fraction) target = fraction.Concrete * total;
         if (args.Scalar("target_gmacs") is { } gmacs) target = gmacs.Concrete * 1e9;
-        if (target > 0 && target >= total)
+        if (target >= total)
         {
             _diagnostics.Report(annotation.Source, TokensDiagnostics.TargetNotBelowFull, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs must be below the full cost, {total / 1e9:0.######} GMACs");
             return null;
         }
         var fixedMacs = total - stack;
-        if (target > 0 && LeastMacs(fixedMacs) is { } least && target < least)
+        if (target != null && LeastMacs(fixedMacs) is { } least && target < least)
         {
             _diagnostics.Report(annotation.Source, TokensDiagnostics.TargetBelowLeast, annotation.Span,
                 $"@tokens target {target / 1e9:0.######} GMACs is below the least this stack can cost, {least / 1e9:0.######} GMACs (exempt blocks keep every token and each block attends to the tokens it receives)");
             return null;
         }
-        return new TokenStateModel(fixedMacs, target);
+        return new TokenStateModel(fixedMacs, target ?? 0);
     }
 
     /// <summary>The stack's cost when every learning block keeps as few tokens as its candidates allow.</summary>

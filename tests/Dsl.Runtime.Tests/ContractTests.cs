@@ -1,6 +1,7 @@
 using System.Reflection;
 using Dsl.Parser.Binding;
 using Dsl.Parser.Layers;
+using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using static TorchSharp.torch;
 using ScalarType = Dsl.Parser.Semantics.ScalarType;
@@ -37,6 +38,35 @@ public class ContractTests
                 case ScalarValue s when arg.Kind == ArgKind.Int: Assert.Equal(s.AsLong, Convert.ToInt64(p.DefaultValue)); break;
                 case WordValue w: Assert.Equal(w.Word, p.DefaultValue); break;
             }
+        }
+    }
+
+    public static IEnumerable<object[]> ConvertingMethods() =>
+        MethodRegistry.All.Where(m => m.RuntimeFunction != null).Select(m => new object[] { m.Name });
+
+    [Theory]
+    [MemberData(nameof(ConvertingMethods))]
+    public void Each_methods_runtime_function_takes_its_arguments_by_name_in_order_with_matching_types(string method)
+    {
+        // Generated code calls the function with every argument of the annotation, by name.
+        var schema = MethodRegistry.All.Single(m => m.Name == method);
+        var path = schema.RuntimeFunction!.Split('.');
+        var type = typeof(Layers).Assembly.GetType("Dsl.Runtime." + string.Join(".", path.Take(path.Length - 1)));
+        Assert.True(type != null, $"no runtime type for {schema.RuntimeFunction}");
+        var function = Assert.Single(type!.GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name == path[^1]);
+        Assert.Equal(schema.Parameters.Select(p => CSharpNames.Camel(p.Name)), function.GetParameters().Select(p => p.Name));
+        foreach (var (spec, parameter) in schema.Parameters.Zip(function.GetParameters()))
+        {
+            var optional = spec.Default == null && !spec.Required;
+            var expected = spec.Kind switch
+            {
+                ArgKind.Int => optional ? typeof(long?) : typeof(long),
+                ArgKind.Float => optional ? typeof(double?) : typeof(double),
+                ArgKind.Bool => typeof(bool),
+                ArgKind.Word => typeof(string),
+                _ => typeof(long[]),
+            };
+            Assert.True(expected == parameter.ParameterType, $"{schema.RuntimeFunction}({parameter.Name}) is {parameter.ParameterType.Name}, the annotation's {spec.Name} needs {expected.Name}");
         }
     }
 

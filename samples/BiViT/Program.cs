@@ -78,7 +78,7 @@ foreach (var key in chosen)
         var trainer = new Trainer(Options(binaryEpochs, 1e-3, 0, 1));
         if (model is IDistilled) Distiller.Attach(trainer, model, full);
         var summary = trainer.Fit(model, TrainLoader(1), testLoader);
-        return new Row(name, summary.Final.Top1, summary.Cost.Macs!.Value, summary.Cost.Bops!.Value, summary.Cost.Operations!.Value, summary.Cost.Parameters);
+        return new Row(name, summary.Final.Top1, summary.Cost.Macs!.Value, (long)summary.Cost["Bops"]!.Value, summary.Cost["Operations"]!.Value, summary.Cost.Parameters);
     }));
 }
 

@@ -57,7 +57,7 @@ void Family(string family, Func<nn.Module<Tensor, Tensor>> create, TrainerOption
         Console.WriteLine($"{family} {bits}: {report.Loaded.Count} tensors from the full-precision network; {report.Missing.Count} quantizer tensors start fresh");
         var summary = new Trainer(qatOptions).Fit(model, TrainLoader(1), testLoader);
         var q = summary.Cost;
-        rows.Add((family, bits, summary.Final.Top1, q.Macs!.Value, q.Bops!.Value, q.Operations!.Value, q.Parameters));
+        rows.Add((family, bits, summary.Final.Top1, q.Macs!.Value, (long)q["Bops"]!.Value, q["Operations"]!.Value, q.Parameters));
     }
 }
 

@@ -11,8 +11,8 @@ using Dsl.Runtime.Weights;
 using ReBNN;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch.optim;
 using static TorchSharp.torch;
+using static TorchSharp.torch.optim;
 
 // ReBNN at laptop scale: a ReActNet-style CNN trained in full precision, then binarized two
 // ways from its weights, each distilled from it (soft cross-entropy) and trained in ReActNet's
@@ -114,7 +114,7 @@ foreach (var seed in seeds)
             var flips = new SignFlips(model);
             var summary = Train(model, start, seed, flips);
             var cost = summary.Cost;
-            return new BinaryRun(method, seed, summary.Final.Top1, cost.Macs!.Value, cost.Bops!.Value, cost.Operations!.Value, flips.PerEpoch.ToArray());
+            return new BinaryRun(method, seed, summary.Final.Top1, cost.Macs!.Value, (long)cost["Bops"]!.Value, cost["Operations"]!.Value, flips.PerEpoch.ToArray());
         }));
     }
 }

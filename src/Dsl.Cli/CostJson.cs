@@ -43,8 +43,7 @@ public static class CostJson
         WriteShape(json, "output", report.Output);
         json.WriteNumber("macs", report.Macs);
         json.WriteNumber("params", report.Params);
-        json.WriteNumber("bops", report.Bops);
-        json.WriteNumber("ops", report.Ops);
+        foreach (var metric in report.Metrics) WriteMetric(json, metric, report.Total(metric));
         json.WriteStartArray("layers");
         foreach (var layer in report.Layers)
         {
@@ -55,7 +54,7 @@ public static class CostJson
             json.WriteNumber("macs", layer.Macs);
             json.WriteNumber("params", layer.Params);
             if (layer.Bits != null) json.WriteString("bits", layer.Bits);
-            json.WriteNumber("bops", layer.Bops);
+            foreach (var metric in report.Metrics.Where(m => m.Column != null)) WriteMetric(json, metric, layer.Metric(metric));
             json.WriteStartObject("annotations");
             foreach (var a in layer.Annotations)
             {
@@ -72,6 +71,12 @@ public static class CostJson
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteMetric(Utf8JsonWriter json, CostMetric metric, double value)
+    {
+        if (metric.Whole) json.WriteNumber(metric.Key, (long)System.Math.Round(value));
+        else json.WriteNumber(metric.Key, value);
     }
 
     private static void WriteValue(Utf8JsonWriter json, Value value)

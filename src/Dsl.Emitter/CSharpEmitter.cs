@@ -75,13 +75,15 @@ public static class CSharpEmitter
         w.Line("/// <summary>Trainable parameters, for the default constructor arguments.</summary>");
         w.Line($"public const long ParameterCount = {cost.Params.ToString(CultureInfo.InvariantCulture)};");
         w.Line();
-        if (cost.Bops > 0)
+        // Each figure a method reports, labelled for the runtime's summary (ModelCost reads them).
+        foreach (var metric in cost.Reported)
         {
-            w.Line("/// <summary>Bit operations of the low bit-width layers (b_w·b_a per multiply-accumulate), per sample.</summary>");
-            w.Line($"public const long Bops = {cost.Bops.ToString(CultureInfo.InvariantCulture)};");
-            w.Line();
-            w.Line("/// <summary>Operations per sample as binary-network papers count them: BOPs/64 plus the full-precision MACs.</summary>");
-            w.Line($"public const double Operations = {Number(cost.Ops)};");
+            var total = cost.Total(metric);
+            w.Line($"/// <summary>{Xml(metric.Summary)}</summary>");
+            w.Line($"[CostMetric(\"{metric.Label}\")]");
+            w.Line(metric.Whole
+                ? $"public const long {metric.ConstantName} = {((long)System.Math.Round(total)).ToString(CultureInfo.InvariantCulture)};"
+                : $"public const double {metric.ConstantName} = {Number(total)};");
             w.Line();
         }
         w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");

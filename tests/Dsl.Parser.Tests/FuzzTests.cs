@@ -53,8 +53,8 @@ public class FuzzTests
                 }
                 foreach (var model in result.Models)
                 {
-                    var figures = model.Cost.Layers.SelectMany(l => new[] { l.Macs, l.Params, l.Bops })
-                        .Concat(new[] { model.Cost.Macs, model.Cost.Params, model.Cost.Bops })
+                    var figures = model.Cost.Layers.SelectMany(l => new[] { l.Macs, l.Params, l.Bops() })
+                        .Concat(new[] { model.Cost.Macs, model.Cost.Params, model.Cost.Bops() })
                         .Concat(model.Cost.Layers.SelectMany(l => l.Output.Dims.Where(d => !d.IsBatch).Select(d => d.Value - 1)));
                     if (figures.Any(f => f < 0 || f > Dsl.Parser.Semantics.Limits.MaxInteger)) failures.Add($"a figure out of range in {model.Class.Name}:\n{mutated}");
                 }

@@ -109,7 +109,7 @@ public class SurvivorTests
     {
         // 2^24 features into 2^23 outputs: 2^47 MACs at 8·8 bits = 2^53 BOPs, one past the limit.
         var d = Assert.Single(Compile("model Big { input x: [N, 16777216] output x -> linear(8388608, bias: false) @quant(w: 8, a: 8) }").Diagnostics);
-        Assert.StartsWith("model 'Big' totals 9.007e15 bit operations", d.Message);
+        Assert.StartsWith("model 'Big' totals 9.007e15 BOPs", d.Message);
         Assert.True(Dsl.Parser.Semantics.Limits.Fits(-Dsl.Parser.Semantics.Limits.MaxInteger));
         Assert.False(Dsl.Parser.Semantics.Limits.Fits(-Dsl.Parser.Semantics.Limits.MaxInteger - 1.0));
     }

@@ -94,7 +94,7 @@ public class LimitEdgeTests
         // 2^53 − 1 = 6361 · 1416003655831 = 6361 · (4 · 354000913951 + 9 · 3): a W2A2 linear of
         // 354000913951 · 6361 MACs at 4 BOPs each, then a W3A3 linear of 6361 · 3 MACs at 9.
         var model = Single(Compile("model M { input x: [N, 354000913951] output x -> linear(6361, bias: false) @quant(w: 2, a: 2) -> linear(3, bias: false) @quant(w: 3, a: 3) }"));
-        Assert.Equal(Dsl.Parser.Semantics.Limits.MaxInteger, model.Cost.Bops);
+        Assert.Equal(Dsl.Parser.Semantics.Limits.MaxInteger, model.Cost.Bops());
     }
 
     [Fact]

@@ -81,14 +81,14 @@ public class LowBitTests
         var (t, c) = (5L, 8L);
         var attn = model.Cost.Layers.Single(l => l.Path == "attn");
         // The linears at 4×4 bits, Q·Kᵀ and A·V between 4-bit activations.
-        Assert.Equal(4 * t * c * c * 16 + 2 * t * t * c * 16, attn.Bops);
+        Assert.Equal(4 * t * c * c * 16 + 2 * t * t * c * 16, attn.Bops());
         Assert.Equal("W4A4", attn.Bits);
         var fc = model.Cost.Layers.Single(l => l.Path == "fc");
-        Assert.Equal(t * c * c * 6, fc.Bops);
+        Assert.Equal(t * c * c * 6, fc.Bops());
         var head = model.Cost.Layers.Single(l => l.Path == "head");
-        Assert.Equal(0, head.Bops);
-        Assert.Equal(attn.Bops + fc.Bops, model.Cost.Bops);
-        Assert.Equal(head.Macs + (attn.Bops + fc.Bops) / 64.0, model.Cost.Ops);
+        Assert.Equal(0, head.Bops());
+        Assert.Equal(attn.Bops() + fc.Bops(), model.Cost.Bops());
+        Assert.Equal(head.Macs + (attn.Bops() + fc.Bops()) / 64.0, model.Cost.Ops());
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public class LowBitTests
     {
         var model = Single(Compile(Model("5, 8", "attention(2) @quant(w: 4, a: 4, attention: false)")));
         var layer = model.Cost.Layers.Single();
-        Assert.Equal(4 * 5 * 8 * 8 * 16, layer.Bops);
-        Assert.Equal(2 * 5 * 5 * 8 + 4 * 5 * 8 * 8 / 4.0, layer.Ops);
+        Assert.Equal(4 * 5 * 8 * 8 * 16, layer.Bops());
+        Assert.Equal(2 * 5 * 5 * 8 + 4 * 5 * 8 * 8 / 4.0, layer.Ops());
     }
 
     [Fact]
@@ -111,11 +111,11 @@ public class LowBitTests
             }
             """));
         var binary = model.Cost.Layers.Single(l => l.Path == "binary");
-        Assert.Equal(binary.Macs, binary.Bops);
+        Assert.Equal(binary.Macs, binary.Bops());
         Assert.Equal("W1A1", binary.Bits);
         var weightsOnly = model.Cost.Layers.Single(l => l.Path == "weights_only");
-        Assert.Equal((0L, "W1A32"), (weightsOnly.Bops, weightsOnly.Bits));
-        Assert.Equal(binary.Macs / 64.0 + weightsOnly.Macs, model.Cost.Ops);
+        Assert.Equal((0L, "W1A32"), (weightsOnly.Bops(), weightsOnly.Bits));
+        Assert.Equal(binary.Macs / 64.0 + weightsOnly.Macs, model.Cost.Ops());
     }
 
     [Fact]

@@ -50,4 +50,13 @@ internal static class TestSupport
             output x -> {{stages}}
         }
         """;
+
+    /// <summary>The low bit-width metrics the tests check, by hand-worked value.</summary>
+    public static long Bops(this Costs.LayerCost layer) => (long)layer.Metric(Methods.LowBitMetrics.Bops);
+
+    public static double Ops(this Costs.LayerCost layer) => layer.Metric(Methods.LowBitMetrics.Ops);
+
+    public static long Bops(this Costs.CostReport report) => (long)report.Total(Methods.LowBitMetrics.Bops);
+
+    public static double Ops(this Costs.CostReport report) => report.Total(Methods.LowBitMetrics.Ops);
 }

@@ -30,6 +30,9 @@ public sealed class AnnotationCatalog
 
     public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
 
+    /// <summary>The cost metrics of its kinds, once each.</summary>
+    public IReadOnlyList<Costs.CostMetric> Metrics => _kinds.Values.SelectMany(k => k.Metrics).Distinct().ToList();
+
     public AnnotationSchema? Find(string name) => _kinds.TryGetValue(name, out var schema) ? schema : null;
 
     /// <summary>The method a reserved, not yet available kind belongs to.</summary>

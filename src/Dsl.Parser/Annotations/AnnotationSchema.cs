@@ -41,6 +41,9 @@ public abstract class AnnotationSchema
     /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
     public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;
 
+    /// <summary>The figures this method adds to cost reports (BOPs, density, ...), each set by its <see cref="AdjustCost"/>.</summary>
+    public virtual IReadOnlyList<CostMetric> Metrics => System.Array.Empty<CostMetric>();
+
     /// <summary>The diagnostics this method reports, in its own block of ids (docs/adding-a-method.md).</summary>
     public virtual IReadOnlyList<DiagnosticDescriptor> Diagnostics => System.Array.Empty<DiagnosticDescriptor>();
 

@@ -164,13 +164,13 @@ internal sealed partial class DeclarationBinder
         if (output == null) return null;
         output = BindDistillation(output);
         if (output == null) return null;
-        if (Limits.Excess(_fields.Costs) is { } excess)
+        if (Limits.Excess(_fields.Costs, _file.Catalog.Metrics) is { } excess)
         {
             _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
             return null;
         }
         var model = MakeClass(inputs, output, isModel: true);
-        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs));
+        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs, _file.Catalog.Metrics));
     }
 
     /// <summary>

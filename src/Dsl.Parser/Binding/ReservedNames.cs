@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Linq;
+using Dsl.Parser.Methods;
 
 namespace Dsl.Parser.Binding;
 
@@ -10,17 +12,17 @@ namespace Dsl.Parser.Binding;
 /// </summary>
 public static class ReservedNames
 {
-    /// <summary>Members every generated class may have beside its fields.</summary>
-    public static readonly HashSet<string> GeneratedMembers = new()
+    /// <summary>Members every generated class may have beside its fields, the methods' cost constants among them.</summary>
+    public static readonly HashSet<string> GeneratedMembers = new(new[]
     {
-        "Macs", "ParameterCount", "Bops", "Operations", "InputShape", "OutputShape", "Tokens", "Distillation",
-    };
+        "Macs", "ParameterCount", "InputShape", "OutputShape", "Tokens", "Distillation",
+    }.Concat(MethodRegistry.Metrics.Select(m => m.ConstantName)));
 
     /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>
     public static readonly HashSet<string> TypeNames = new()
     {
         "System", "TorchSharp", "Dsl", "torch", "nn", "Tensor", "Parameter", "Sequential", "Layers", "Ops", "Compression",
-        "TokenState", "DistillationState", "IDistilled", "Module",
+        "TokenState", "DistillationState", "IDistilled", "Module", "CostMetric", "CostMetricAttribute",
     };
 
     public static readonly HashSet<string> ModuleMembers = new()

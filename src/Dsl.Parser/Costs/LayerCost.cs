@@ -6,9 +6,9 @@ namespace Dsl.Parser.Costs;
 
 /// <summary>
 /// The cost of one layer for one sample: multiply-accumulates and trainable parameters, as
-/// LANGUAGE.md counts them, after any compression annotation adjusted them (see Notes). Of the
-/// MACs, <see cref="LowBitMacs"/> run at low bit-width and cost <see cref="Bops"/> bit
-/// operations (b_w·b_a each); <see cref="Bits"/> says which, as W4A4.
+/// LANGUAGE.md counts them, after any compression annotation adjusted them (see Notes), and the
+/// figures methods add (<see cref="Metrics"/>, by <see cref="CostMetric.Key"/>); <see cref="Bits"/>
+/// says which precision a low bit-width method runs the layer at, as W4A4.
 /// </summary>
 public sealed record LayerCost(
     string Path,
@@ -18,24 +18,37 @@ public sealed record LayerCost(
     long Params,
     IReadOnlyList<AppliedAnnotation> Annotations,
     IReadOnlyList<string> Notes,
-    long LowBitMacs = 0,
-    long Bops = 0,
-    string? Bits = null)
+    string? Bits = null,
+    IReadOnlyDictionary<string, double>? Metrics = null)
 {
-    /// <summary>The binary-network literature's operations: BOPs/64 plus the full-precision MACs.</summary>
-    public double Ops => Macs - LowBitMacs + Bops / 64.0;
+    /// <summary>This layer's value of <paramref name="metric"/>: what a method set, or the metric's unmarked value.</summary>
+    public double Metric(CostMetric metric) => Metrics != null && Metrics.TryGetValue(metric.Key, out var v) ? v : metric.Unmarked(this);
+
+    /// <summary>A copy with <paramref name="metric"/> set to <paramref name="value"/>.</summary>
+    public LayerCost With(CostMetric metric, double value)
+    {
+        var metrics = Metrics == null ? new Dictionary<string, double>() : new Dictionary<string, double>(Metrics.ToDictionary(p => p.Key, p => p.Value));
+        metrics[metric.Key] = value;
+        return this with { Metrics = metrics };
+    }
 }
 
-/// <summary>A model's per-layer costs and totals, for its default constructor arguments.</summary>
-public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOnlyList<LayerCost> Layers)
+/// <summary>
+/// A model's per-layer costs and totals, for its default constructor arguments, with the
+/// metrics of every registered method (<see cref="Metrics"/>).
+/// </summary>
+public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOnlyList<LayerCost> Layers, IReadOnlyList<CostMetric> Metrics)
 {
     public long Macs => Layers.Sum(l => l.Macs);
 
     public long Params => Layers.Sum(l => l.Params);
 
-    /// <summary>Bit operations of the low bit-width layers.</summary>
-    public long Bops => Layers.Sum(l => l.Bops);
+    /// <summary>The model's total of <paramref name="metric"/>.</summary>
+    public double Total(CostMetric metric) => Layers.Sum(l => l.Metric(metric));
 
-    /// <summary>OPs = BOPs/64 + the MACs left in full precision; equals <see cref="Macs"/> without low-bit layers.</summary>
-    public double Ops => Layers.Sum(l => l.Ops);
+    /// <summary>Whether a method set <paramref name="metric"/> on any layer (a full-precision model has no BOPs to report).</summary>
+    public bool Reports(CostMetric metric) => Layers.Any(l => l.Metrics?.ContainsKey(metric.Key) == true);
+
+    /// <summary>The metrics a method set on some layer, in registration order.</summary>
+    public IEnumerable<CostMetric> Reported => Metrics.Where(Reports);
 }

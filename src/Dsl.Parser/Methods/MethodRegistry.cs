@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Parser.Annotations;
+using Dsl.Parser.Costs;
 
 namespace Dsl.Parser.Methods;
 
@@ -17,4 +19,7 @@ public static class MethodRegistry
         new BinarizeAnnotation(),
         new DistillAnnotation(),
     };
+
+    /// <summary>The cost metrics of every method, once each, in registration order.</summary>
+    public static IReadOnlyList<CostMetric> Metrics { get; } = All.SelectMany(m => m.Metrics).Distinct().ToList();
 }

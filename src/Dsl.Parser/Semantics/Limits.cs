@@ -30,19 +30,22 @@ public static class Limits
         return null;
     }
 
-    /// <summary>The first of a model's totals past the limit ("MACs"), or null.</summary>
-    public static string? Excess(IReadOnlyList<LayerCost> layers)
+    /// <summary>The first of a model's totals past the limit ("MACs", or a method's metric), or null.</summary>
+    public static string? Excess(IReadOnlyList<LayerCost> layers, IEnumerable<CostMetric> metrics)
     {
-        double macs = 0, parameters = 0, bops = 0;
+        double macs = 0, parameters = 0;
         foreach (var layer in layers)
         {
             macs += layer.Macs;
             parameters += layer.Params;
-            bops += layer.Bops;
         }
         if (macs > MaxInteger) return $"{macs:0.###e0} MACs";
         if (parameters > MaxInteger) return $"{parameters:0.###e0} parameters";
-        if (bops > MaxInteger) return $"{bops:0.###e0} bit operations";
+        foreach (var metric in metrics)
+        {
+            var total = layers.Sum(l => l.Metric(metric));
+            if (total > MaxInteger) return $"{total:0.###e0} {metric.Column ?? metric.ConstantName}";
+        }
         return null;
     }
 }

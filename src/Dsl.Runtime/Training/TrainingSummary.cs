@@ -29,8 +29,7 @@ public sealed record TrainingSummary(string Model, string Device, string Data, M
         yield return ("test loss", Final.TestLoss.ToString("F4", c));
         yield return ("parameters", Cost.Parameters.ToString("N0", c));
         yield return ("MACs per image", Cost.Macs is { } m ? m.ToString("N0", c) : "unknown (not a generated model)");
-        if (Cost.Bops is { } bops) yield return ("BOPs per image", bops.ToString("N0", c));
-        if (Cost.Operations is { } ops) yield return ("OPs per image (BOPs/64 + MACs)", ops.ToString("N0", c));
+        foreach (var metric in Cost.Metrics) yield return (metric.Label, metric.Value.ToString("N0", c));
         yield return ("time per epoch", SecondsPerEpoch.ToString("F1", c) + " s");
         yield return ("training images/s", ImagesPerSecond.ToString("F0", c));
     }

@@ -73,6 +73,8 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => BinarizeDiagnostics.All;
 
+    public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;
+
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
     {
         var (weights, activations, attention) = (args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool);

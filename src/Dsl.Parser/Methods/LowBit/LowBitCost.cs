@@ -29,7 +29,7 @@ internal static class LowBitCost
         }
         var lowBit = linear + (attentionMatrix ? products : 0);
         var bops = linear * weightBits * activationBits + (attentionMatrix ? products * activationBits * activationBits : 0);
-        return cost with { LowBitMacs = lowBit, Bops = bops, Bits = bits };
+        return (cost with { Bits = bits }).With(LowBitMetrics.Bops, bops).With(LowBitMetrics.Ops, cost.Macs - lowBit + bops / 64.0);
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => QuantDiagnostics.All;
 
+    public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;
+
     /// <summary>W4A4; settings other than the defaults follow: W4A4PerTensor, W8A8SignedZeroPoint, W4A4NoAttention.</summary>
     public override string VariantName(BoundArguments args)
     {

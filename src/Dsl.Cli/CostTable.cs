@@ -5,15 +5,15 @@ using static Dsl.Parser.Costs.CostText;
 
 namespace Dsl.Cli;
 
-/// <summary>The human-readable cost report: one row per layer, then totals; a column for each per-layer metric a method reports.</summary>
+/// <summary>The human-readable cost report: one row per layer, then totals; a column for each per-layer metric a method reports in this model.</summary>
 public static class CostTable
 {
     public static void Write(CostReport report, string file, TextWriter output)
     {
         output.WriteLine($"{report.Model} ({file}): input {report.Input} -> output {report.Output}");
         output.WriteLine();
-        var columns = report.Metrics.Where(m => m.Column != null).ToList();
-        string Figure(CostMetric m, double value) => report.Reports(m) && value > 0 ? Group((long)System.Math.Round(value)) : "";
+        var columns = report.Reported.Where(m => m.Column != null).ToList();
+        string Figure(CostMetric m, double value) => value > 0 ? Group((long)System.Math.Round(value)) : "";
         var rows = report.Layers.Select(l => new[] { l.Path, l.Layer, l.Output.ToString(), Group(l.Macs), Group(l.Params), l.Bits ?? "" }
             .Concat(columns.Select(m => Figure(m, l.Metric(m))))
             .Append(string.Join(" ", l.Annotations.Select(a => "@" + a.Kind).Concat(l.Notes)))

@@ -1,4 +1,5 @@
 using Dsl.Runtime.LowBit;
+using Dsl.Runtime.Prune;
 
 namespace Dsl.Runtime;
 
@@ -17,4 +18,7 @@ public static class Compression
     public static Compressor Binarize(string method, bool weights, bool activations, bool attention, bool scale, double factor,
         string gamma, double gammaValue, bool qkNorm, double geluClip) =>
         new BinarizeCompressor(method, weights, activations, attention, scale, factor, gamma, gammaValue, qkNorm, geluClip);
+
+    /// <summary>@prune: magnitude pruning of the fraction <paramref name="amount"/> of each layer's weights.</summary>
+    public static Compressor Prune(double amount) => new PruneCompressor(amount);
 }

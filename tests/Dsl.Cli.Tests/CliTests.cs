@@ -8,7 +8,7 @@ public class CliTests
     private static string Sample(string name) =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Samples"), name, SearchOption.AllDirectories).Single();
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -292,5 +292,27 @@ public class CliTests
         Assert.Equal(129.5, model.GetProperty("ops").GetDouble(), 9);
         var layers = model.GetProperty("layers").EnumerateArray().ToList();
         Assert.Equal(new[] { null, "W1A1", "W4A2" }, layers.Select(l => l.TryGetProperty("bits", out var b) ? b.GetString() : null));
+    }
+}
+
+/// <summary>A method's own metric in cmodel cost: a column where the model uses it, its total in the JSON either way.</summary>
+public class PruneCostTests
+{
+    [Fact]
+    public void Cost_shows_the_nonzero_parameters_of_a_pruned_model()
+    {
+        // linear 16 → 8 pruned by half: 64 of 128 weights go, 72 of 136 parameters stay; the
+        // dense linear 8 → 4 keeps its 36.
+        var path = Path.Combine(Path.GetTempPath(), $"prune-{Guid.NewGuid():N}.cmodel");
+        File.WriteAllText(path, "model P {\n    input x: [N, 16]\n    output x -> linear(8) @prune(amount: 0.5) -> relu -> linear(4)\n}\n");
+        var (code, output, _) = CliTests.Run("cost", path);
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains("pruned: 108 of 172 parameters nonzero (62.8 %)", output);
+        Assert.Matches(@"linear\s+linear\s+\[N, 8\]\s+128\s+136\s+72\s+@prune", output);
+        var (_, json, _) = CliTests.Run("cost", path, "--json");
+        var model = JsonDocument.Parse(json).RootElement.GetProperty("models")[0];
+        Assert.Equal(108, model.GetProperty("nonzero").GetInt64());
+        Assert.Equal(new[] { 72L, 0L, 36L }, model.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("nonzero").GetInt64()));
+        File.Delete(path);
     }
 }

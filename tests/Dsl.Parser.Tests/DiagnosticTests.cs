@@ -100,6 +100,8 @@ public class DiagnosticTests
         { "CM0302", Model("4", "linear(3) @binarize(method: plain, gamma: constant)"), 3, 52, "gamma belongs to method: rebnn, but this @binarize uses method: plain" },
         { "CM0303", "model M @binarize(method: rebnn) {\n    input x: [N, 5, 8]\n    output x -> attention(2) -> linear(8)\n}", 1, 9,
             "ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)" },
+        { "CM0501", Model("4", "linear(3) @prune(amount: 1)"), 3, 34,
+            "@prune(amount: 1) would zero every weight; give the fraction to remove, below 1, such as @prune(amount: 0.5)" },
         { "CM0401", Student("@distill(teacher: T)"), 5, 9, "@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)" },
         { "CM0402", Student("@distill(teacher: S, soft: 1)"), 5, 18, "model 'S' cannot be its own teacher; name another model of this file" },
         { "CM0403", Student("@distill(teacher: Q, soft: 1)"), 5, 18, "the teacher must be a model of this file, but 'Q' names no model; did you mean 'T'?" },

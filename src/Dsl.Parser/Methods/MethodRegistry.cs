@@ -18,6 +18,7 @@ public static class MethodRegistry
         new QuantAnnotation(),
         new BinarizeAnnotation(),
         new DistillAnnotation(),
+        new PruneAnnotation(),
     };
 
     /// <summary>The cost metrics of every method, once each, in registration order.</summary>

@@ -1,0 +1,62 @@
+using Dsl.Parser.Methods;
+using static Dsl.Parser.Tests.TestSupport;
+
+namespace Dsl.Parser.Tests;
+
+/// <summary>@prune, the worked example of docs/adding-a-method.md: its metric counted by hand, its check, its variant names.</summary>
+public class PruneTests
+{
+    private static long Nonzero(Costs.LayerCost layer) => (long)layer.Metric(PruneMetrics.NonzeroWeights);
+
+    [Fact]
+    public void Pruning_leaves_the_weights_not_removed_and_every_bias_and_costs_the_same_macs()
+    {
+        // linear 16 → 8: 128 weights, half pruned, 8 biases kept: 72 nonzero of 136. conv 4 → 6,
+        // 3×3: 216 weights, a quarter pruned (54), 6 biases: 168 of 222. linear 5 → 3 without
+        // bias at 0.3: 4.5 rounds to 5 of 15 pruned: 10.
+        var linear = Single(Compile(Model("16", "linear(8) @prune(amount: 0.5)"))).Cost;
+        Assert.Equal((72L, 136L, 128L), (Nonzero(linear.Layers[0]), linear.Params, linear.Macs));
+        var conv = Single(Compile(Model("4, 8, 8", "conv2d(6, kernel: 3) @prune(amount: 0.25)"))).Cost;
+        Assert.Equal((168L, 222L), (Nonzero(conv.Layers[0]), conv.Params));
+        var noBias = Single(Compile(Model("5", "linear(3, bias: false) @prune(amount: 0.3)"))).Cost;
+        Assert.Equal(10L, Nonzero(noBias.Layers[0]));
+    }
+
+    [Fact]
+    public void A_model_counts_the_layers_it_does_not_prune_in_full()
+    {
+        // 16 → 8 pruned by half (72 of 136 nonzero), then 8 → 4 left dense (36).
+        var model = Single(Compile(Model("16", "linear(8) @prune(amount: 0.5) -> relu -> linear(4)"))).Cost;
+        Assert.Equal(72 + 36, (long)model.Total(PruneMetrics.NonzeroWeights));
+        Assert.True(model.Reports(PruneMetrics.NonzeroWeights));
+        Assert.False(Single(Compile(Model("16", "linear(8)"))).Cost.Reports(PruneMetrics.NonzeroWeights));
+    }
+
+    [Fact]
+    public void Block_variants_are_named_after_the_amount()
+    {
+        var result = Compile("""
+            block Unit(c: int) {
+                input x: [N, C]
+                output x -> linear(c) as fc
+            }
+            model Half @prune(amount: 0.5) {
+                input x: [N, 4]
+                output x -> Unit(8) as a
+            }
+            model Eighth @prune(amount: 0.125) {
+                input x: [N, 4]
+                output x -> Unit(8) as a
+            }
+            """);
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.Equal(new[] { "UnitPrune50", "UnitPrune12_5" }, result.Blocks.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Pruning_reaches_only_convolutions_and_linears()
+    {
+        var d = Assert.Single(Compile(Model("4, 8, 8", "batch_norm @prune")).Diagnostics);
+        Assert.Equal(("CM0018", "'@prune' cannot apply to batch_norm (norm); it applies to conv, linear layers"), (d.Id, d.Message));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dsl.Parser.Methods;
 using static Dsl.Parser.Tests.TestSupport;
 
@@ -65,5 +66,19 @@ public class AnnotationTests
         var result = Compile(Model("3, 8, 8", "conv2d(4, kernel: 3) @exempt(qaunt)"));
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal("argument 'kinds' of @exempt expects annotation names such as quant or sparse but got 'qaunt'; did you mean 'quant'?", d.Message);
+    }
+}
+
+/// <summary>Model-level kinds check themselves against the model (distillation's teacher is one such check, not the binder's).</summary>
+public class ModelAnnotationTests
+{
+    [Fact]
+    public void A_model_level_kind_without_a_teacher_binds_and_checks_its_own_arguments()
+    {
+        const string source = "model M @testm(seed: {0}) {{\n    input x: [N, 4]\n    output x -> linear(2)\n}}";
+        var fine = Compile(string.Format(CultureInfo.InvariantCulture, source, 3), TestQuantAnnotation.Catalog);
+        Assert.False(fine.HasErrors, Errors(fine));
+        var refused = Assert.Single(Compile(string.Format(CultureInfo.InvariantCulture, source, 13), TestQuantAnnotation.Catalog).Diagnostics);
+        Assert.Equal(("CM0031", 1, 16, "model 'M' refuses seed 13"), (refused.Id, refused.Start.Line + 1, refused.Start.Character + 1, refused.Message));
     }
 }

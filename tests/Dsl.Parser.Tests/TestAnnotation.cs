@@ -11,7 +11,7 @@ namespace Dsl.Parser.Tests;
 /// </summary>
 internal sealed class TestQuantAnnotation : AnnotationSchema
 {
-    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation());
+    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation()).With(new TestModelAnnotation());
 
     public override string Name => "testq";
 
@@ -23,4 +23,19 @@ internal sealed class TestQuantAnnotation : AnnotationSchema
 
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) =>
         cost with { Macs = cost.Macs * args.Scalar("bits")!.AsLong / 32, Notes = cost.Notes.Append($"{args.Scalar("bits")!.AsLong}-bit").ToList() };
+}
+
+/// <summary>A model-level kind other than @distill: it configures the model and has no teacher.</summary>
+internal sealed class TestModelAnnotation : AnnotationSchema
+{
+    public override string Name => "testm";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[] { ParamSpec.Int("seed", 0) };
+
+    public override IReadOnlyCollection<string> Families { get; } = new string[0];
+
+    public override bool OnModel => true;
+
+    public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model) =>
+        args.Scalar("seed")!.AsLong == 13 ? new($"model '{model.Name}' refuses seed 13", "seed") : null;
 }

@@ -38,6 +38,9 @@ public abstract class AnnotationSchema
     /// <summary>Extra checks across arguments; a problem located at one argument, or null.</summary>
     public virtual AnnotationProblem? Validate(BoundArguments args) => null;
 
+    /// <summary>For a kind written on a model (<see cref="OnModel"/>): whether its arguments fit that model and its file; a problem or null.</summary>
+    public virtual AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model) => null;
+
     /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
     public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;
 
@@ -54,6 +57,9 @@ public abstract class AnnotationSchema
     /// </summary>
     public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) => cost;
 }
+
+/// <summary>What a model-level annotation may check: the model it is written on and the other declarations of its file.</summary>
+public sealed record ModelScope(string Name, IReadOnlyCollection<string> ModelNames, IReadOnlyCollection<string> BlockNames);
 
 /// <summary>
 /// What is wrong with an annotation's arguments, which argument to point at (null: the whole

@@ -519,10 +519,9 @@ internal sealed partial class DeclarationBinder
             }
             var args = ArgumentBinder.Bind("@" + name, schema.Parameters, a.Arguments, a.Span, EvaluateArgument, _diagnostics);
             if (args == null) continue;
-            var problem = schema.Validate(args);
-            if (problem != null)
+            if (schema.Validate(args) is { } problem)
             {
-                _diagnostics.Report(problem.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, problem.Argument == null ? a.Span : args.SpanOf(problem.Argument), problem.Message);
+                Report(problem, a, args);
                 continue;
             }
             if (schema.OnModel)
@@ -533,7 +532,11 @@ internal sealed partial class DeclarationBinder
                         $"a model, written after its header as in model Student(...) @{name}(...)");
                     continue;
                 }
-                if (!CheckTeacher(args)) continue;
+                if (schema.CheckOnModel(args, new ModelScope(_decl.Name.Text, _file.ModelNames, _file.BlockNames.ToList())) is { } misfit)
+                {
+                    Report(misfit, a, args);
+                    continue;
+                }
                 result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
                 continue;
             }
@@ -559,4 +562,9 @@ internal sealed partial class DeclarationBinder
         }
         return result;
     }
+
+    /// <summary>An annotation's problem, at the argument it names (or the annotation), under the method's diagnostic.</summary>
+    private void Report(AnnotationProblem problem, AnnotationSyntax annotation, BoundArguments args) =>
+        _diagnostics.Report(problem.Descriptor ?? DiagnosticDescriptors.AnnotationArguments,
+            problem.Argument == null ? annotation.Span : args.SpanOf(problem.Argument), problem.Message);
 }

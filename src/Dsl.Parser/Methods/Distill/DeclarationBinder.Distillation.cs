@@ -11,25 +11,6 @@ internal sealed partial class DeclarationBinder
 {
     private DistillationModel? _distillation;
 
-    /// <summary>The teacher must be another model of this file.</summary>
-    private bool CheckTeacher(BoundArguments args)
-    {
-        var teacher = args.Word("teacher");
-        if (teacher == _decl.Name.Text)
-        {
-            _diagnostics.Report(DistillDiagnostics.OwnTeacher, args.SpanOf("teacher"), $"model '{teacher}' cannot be its own teacher; name another model of this file");
-            return false;
-        }
-        if (!_file.ModelNames.Contains(teacher))
-        {
-            var kind = _file.FindBlock(teacher) != null ? $"'{teacher}' is a block" : $"'{teacher}' names no model";
-            _diagnostics.Report(DistillDiagnostics.TeacherNotModel, args.SpanOf("teacher"),
-                $"the teacher must be a model of this file, but {kind}{Suggestions.DidYouMean(teacher, _file.ModelNames.Where(m => m != _decl.Name.Text))}");
-            return false;
-        }
-        return true;
-    }
-
     /// <summary>
     /// Records the model's @distill. Hard distillation adds DeiT's distillation head: a copy of
     /// the classifier that produces the output, on the same features, named classifier_dist.

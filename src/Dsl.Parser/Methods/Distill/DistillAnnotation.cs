@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Semantics;
@@ -33,6 +34,18 @@ public sealed class DistillAnnotation : AnnotationSchema
     public override IReadOnlyCollection<string> Families { get; } = new string[0];
 
     public override bool OnModel => true;
+
+    /// <summary>The teacher must be another model of this file.</summary>
+    public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model)
+    {
+        var teacher = args.Word("teacher");
+        if (teacher == model.Name)
+            return new($"model '{teacher}' cannot be its own teacher; name another model of this file", "teacher", DistillDiagnostics.OwnTeacher);
+        if (model.ModelNames.Contains(teacher)) return null;
+        var kind = model.BlockNames.Contains(teacher) ? $"'{teacher}' is a block" : $"'{teacher}' names no model";
+        return new($"the teacher must be a model of this file, but {kind}{Suggestions.DidYouMean(teacher, model.ModelNames.Where(m => m != model.Name))}",
+            "teacher", DistillDiagnostics.TeacherNotModel);
+    }
 
     public override AnnotationProblem? Validate(BoundArguments args) =>
         args.Scalar("soft")!.Concrete == 0 && args.Scalar("hard")!.Concrete == 0 && args.Scalar("ranking")!.Concrete == 0

@@ -82,3 +82,37 @@ public class ModelAnnotationTests
         Assert.Equal(("CM0031", 1, 16, "model 'M' refuses seed 13"), (refused.Id, refused.Start.Line + 1, refused.Start.Character + 1, refused.Message));
     }
 }
+
+/// <summary>What methods ask of layers instead of their names.</summary>
+public class LayerTraitTests
+{
+    private static readonly Dictionary<string, (string Input, string Stage)> Cases = new()
+    {
+        ["linear"] = ("4", "linear(3)"),
+        ["conv1d"] = ("2, 8", "conv1d(3, kernel: 3)"),
+        ["conv2d"] = ("2, 8, 8", "conv2d(3, kernel: 3)"),
+        ["conv3d"] = ("2, 4, 4, 4", "conv3d(3, kernel: 3)"),
+        ["conv_transpose2d"] = ("2, 4, 4", "conv_transpose2d(3, kernel: 2, stride: 2)"),
+        ["patch_embed"] = ("3, 8, 8", "patch_embed(dim: 4, patch: 4)"),
+        ["mlp"] = ("3, 4", "mlp(hidden: 8)"),
+        ["attention"] = ("3, 4", "attention(2)"),
+    };
+
+    [Fact]
+    public void Every_layer_a_weight_method_reaches_lays_out_its_weights_for_the_methods_counting()
+    {
+        // A layer of those families without a weight layout would leave LSQ's steps, ReBNN's
+        // scales and @prune's biases uncountable: each is bound under @quant and @binarize here.
+        var families = MethodRegistry.All.Where(m => m.RuntimeFunction != null).SelectMany(m => m.Families).ToHashSet();
+        var reachable = Layers.LayerCatalog.All.Values.Where(s => families.Contains(s.Family)).Select(s => s.Name).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(reachable, Cases.Keys.OrderBy(n => n, StringComparer.Ordinal));
+        foreach (var (input, stage) in Cases.Values)
+        {
+            foreach (var annotation in new[] { "@quant(w: 4, a: 4)", "@binarize(method: bivit)" })
+            {
+                var result = Compile(Model(input, $"{stage} {annotation}"));
+                Assert.False(result.HasErrors, $"{stage} {annotation}: {Errors(result)}");
+            }
+        }
+    }
+}

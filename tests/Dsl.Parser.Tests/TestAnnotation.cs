@@ -1,5 +1,6 @@
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 
@@ -21,7 +22,7 @@ internal sealed class TestQuantAnnotation : AnnotationSchema
 
     public override AnnotationProblem? Validate(BoundArguments args) => args.Scalar("bits")!.AsLong > 16 ? new("at most 16 bits") : null;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) =>
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) =>
         cost with { Macs = cost.Macs * args.Scalar("bits")!.AsLong / 32, Notes = cost.Notes.Append($"{args.Scalar("bits")!.AsLong}-bit").ToList() };
 }
 

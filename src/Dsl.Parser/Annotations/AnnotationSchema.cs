@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Annotations;
@@ -52,11 +53,14 @@ public abstract class AnnotationSchema
 
     /// <summary>
     /// The cost extension point: the method's own counting (BOPs, density, kept tokens, the
-    /// parameters it adds), from the annotation's <paramref name="args"/> and the layer's own
-    /// <paramref name="layerArgs"/>.
+    /// parameters it adds), from the annotation's <paramref name="args"/> and the layer it
+    /// counts (<paramref name="layer"/>: its traits, weight layers and arguments).
     /// </summary>
-    public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs) => cost;
+    public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) => cost;
 }
+
+/// <summary>The layer an annotation's cost rule counts: what it is (its traits and weight layers) and its checked arguments.</summary>
+public sealed record LayerContext(LayerSpec Spec, BoundArguments Args);
 
 /// <summary>What a model-level annotation may check: the model it is written on and the other declarations of its file.</summary>
 public sealed record ModelScope(string Name, IReadOnlyCollection<string> ModelNames, IReadOnlyCollection<string> BlockNames);

@@ -398,7 +398,7 @@ internal sealed partial class DeclarationBinder
         fields.Fields.Add(new FieldModel(name, construction, applied));
 
         var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
-        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, args);
+        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, new LayerContext(spec, args));
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
     }
@@ -548,7 +548,7 @@ internal sealed partial class DeclarationBinder
 
     private bool ContainsAttention(StageSyntax stage, HashSet<string> visited) => stage switch
     {
-        LayerStageSyntax l when l.Name.Text == "attention" => true,
+        LayerStageSyntax l when LayerCatalog.Has(l.Name.Text, LayerTraits.TokenMixing) => true,
         LayerStageSyntax l when _file.FindBlock(l.Name.Text) is { } block && visited.Add(block.Name.Text) =>
             block.Body.SelectMany(s => s switch
             {

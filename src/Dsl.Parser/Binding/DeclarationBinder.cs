@@ -454,7 +454,7 @@ internal sealed partial class DeclarationBinder
             _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
         }
         var bound = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
-        if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => st.Name.Text == "attention"))
+        if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => LayerCatalog.Has(st.Name.Text, LayerTraits.TokenMixing)))
         {
             return ReduceTokens(bound, a);
         }

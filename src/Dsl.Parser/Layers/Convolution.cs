@@ -14,6 +14,8 @@ public sealed class ConvSpec : LayerSpec
     public override string Name => $"conv{_rank}d";
     public override string Family => "conv";
 
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output[1].Value, 1);
+
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
         ParamSpec.Req("out_channels", ArgKind.Int, min: 1),
@@ -83,6 +85,8 @@ public sealed class ConvTranspose2dSpec : LayerSpec
 {
     public override string Name => "conv_transpose2d";
     public override string Family => "conv";
+
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output[1].Value, 1);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

@@ -19,6 +19,9 @@ public static class LayerCatalog
         new PatchEmbedSpec(), new ClsTokenSpec(), new PosEmbedSpec(), new AttentionSpec(), new MlpSpec(), new ClsSelectSpec(),
     }.Concat(ElementwiseSpec.All).ToDictionary(l => l.Name);
 
+    /// <summary>Whether <paramref name="name"/> is a layer with <paramref name="trait"/>.</summary>
+    public static bool Has(string name, LayerTraits trait) => All.TryGetValue(name, out var spec) && spec.Traits.HasFlag(trait);
+
     /// <summary>
     /// Names from PyTorch, Keras and papers that people write for a layer the language has under
     /// another name; an unknown layer suggests what to write instead of the nearest spelling.

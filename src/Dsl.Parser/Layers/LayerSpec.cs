@@ -24,9 +24,34 @@ public abstract class LayerSpec
 
     /// <summary>Output shape and cost; null after reporting why the layer cannot apply.</summary>
     public abstract LayerResult? Bind(LayerBinding b);
+
+    /// <summary>What methods may ask of the layer without naming it.</summary>
+    public virtual LayerTraits Traits => LayerTraits.None;
+
+    /// <summary>The weight layers inside it, for methods that count per channel or per weight; null for a layer without weights.</summary>
+    public virtual WeightLayers? Weights(Shape output, BoundArguments args) => null;
+
+    /// <summary>Of its MACs, those that multiply two activations (attention's Q·Kᵀ and A·V), not a weight.</summary>
+    public virtual long ActivationProducts(Shape output) => 0;
 }
 
 public sealed record LayerResult(Shape Output, long Macs, long Params);
+
+/// <summary>What a layer is, for methods that must not compare layer names.</summary>
+[System.Flags]
+public enum LayerTraits
+{
+    None = 0,
+
+    /// <summary>Mixes information across tokens (attention): where DiffRate reduces tokens after.</summary>
+    TokenMixing = 1,
+
+    /// <summary>One linear map over the last dimension (linear): a classifier that a distillation head can copy.</summary>
+    Dense = 2,
+}
+
+/// <summary>The weight layers inside a layer: their output channels in all (one bias each), and how many there are.</summary>
+public sealed record WeightLayers(long Channels, int Count);
 
 /// <summary>One application of a layer: its input, its checked arguments, and error reporting.</summary>
 public sealed class LayerBinding

@@ -10,6 +10,10 @@ public sealed class LinearSpec : LayerSpec
     public override string Name => "linear";
     public override string Family => "linear";
 
+    public override LayerTraits Traits => LayerTraits.Dense;
+
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output.Last.Value, 1);
+
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
         ParamSpec.Req("out_features", ArgKind.Int, min: 1),

@@ -9,6 +9,8 @@ public sealed class PatchEmbedSpec : LayerSpec
     public override string Name => "patch_embed";
     public override string Family => "conv";
 
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output.Last.Value, 1);
+
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
         ParamSpec.Req("dim", ArgKind.Int, min: 1),
@@ -77,6 +79,14 @@ public sealed class AttentionSpec : LayerSpec
     public override string Name => "attention";
     public override string Family => "attention";
 
+    public override LayerTraits Traits => LayerTraits.TokenMixing;
+
+    /// <summary>qkv (3·C outputs) and proj (C).</summary>
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(4 * output[2].Value, 2);
+
+    /// <summary>Q·Kᵀ and A·V: 2·T²·C.</summary>
+    public override long ActivationProducts(Shape output) => 2 * output[1].Value * output[1].Value * output[2].Value;
+
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
         ParamSpec.Req("heads", ArgKind.Int, min: 1),
@@ -109,6 +119,9 @@ public sealed class MlpSpec : LayerSpec
 {
     public override string Name => "mlp";
     public override string Family => "linear";
+
+    /// <summary>fc1 (hidden outputs) and fc2 (the output features).</summary>
+    public override WeightLayers Weights(Shape output, BoundArguments args) => new(args.Scalar("hidden")!.AsLong + output.Last.Value, 2);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -75,12 +76,12 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
     {
         var (weights, activations, attention) = (args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool);
-        var adjusted = LowBitCost.Apply(cost, weights ? 1 : 32, activations ? 1 : 32, attention);
+        var adjusted = LowBitCost.Apply(cost, layer, weights ? 1 : 32, activations ? 1 : 32, attention);
         // ReBNN's per-channel scales; Bi-ViT's scales and offsets, per head in attention, and its q/k LayerNorms.
-        var (channels, layers) = LowBitCost.WeightLayers(cost, layerArgs);
+        var (channels, layers) = layer.Spec.Weights(cost.Output, layer.Args)!;
         long added = 0;
         var method = args.Word("method");
         if (method == "rebnn" && weights) added += channels;
@@ -88,9 +89,9 @@ public sealed class BinarizeAnnotation : AnnotationSchema
         {
             var scale = args.Scalar("scale")!.AsBool && activations;
             if (scale) added += 2 * layers;
-            if (cost.Layer == "attention")
+            if (layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing))
             {
-                var heads = layerArgs.Scalar("heads")!.AsLong;
+                var heads = layer.Args.Scalar("heads")!.AsLong;
                 if (scale && attention) added += 4 * 2 * heads;
                 if (args.Scalar("qk_norm")!.AsBool) added += 4 * (cost.Output[2].Value / heads);
             }

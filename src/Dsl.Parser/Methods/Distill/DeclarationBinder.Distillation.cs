@@ -1,6 +1,7 @@
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 
@@ -26,7 +27,7 @@ internal sealed partial class DeclarationBinder
             // The output is the variable the last statement assigned, or an expression.
             var last = output.Code is VariableRef v ? _forward.LastOrDefault(s => s.Variable == v.Name) : null;
             var producer = last?.Value ?? output.Code;
-            var field = producer is ApplyField { Layer: "linear" } classifier ? _fields.Fields.FirstOrDefault(f => f.Name == classifier.Field) : null;
+            var field = producer is ApplyField classifier && LayerCatalog.Has(classifier.Layer, LayerTraits.Dense) ? _fields.Fields.FirstOrDefault(f => f.Name == classifier.Field) : null;
             if (field == null)
             {
                 _diagnostics.Report(DistillDiagnostics.NoClassifier, args.SpanOf("hard"),

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -14,35 +15,18 @@ namespace Dsl.Parser.Methods;
 /// </summary>
 internal static class LowBitCost
 {
-    public static LayerCost Apply(LayerCost cost, int weightBits, int activationBits, bool attentionMatrix)
+    public static LayerCost Apply(LayerCost cost, LayerContext layer, int weightBits, int activationBits, bool attentionMatrix)
     {
         var bits = $"W{weightBits}A{activationBits}";
         if (weightBits >= 32 || activationBits >= 32) return cost with { Bits = bits };
-        var linear = cost.Macs;
-        long products = 0;
-        if (cost.Layer == "attention")
-        {
-            // 4·T·C² in the qkv and proj linears, 2·T²·C in the two products.
-            var (t, c) = (cost.Output[1].Value, cost.Output[2].Value);
-            products = 2 * t * t * c;
-            linear = cost.Macs - products;
-        }
+        // Attention's Q·Kᵀ and A·V multiply activations; the rest of its MACs are its linears.
+        var products = layer.Spec.ActivationProducts(cost.Output);
+        var linear = cost.Macs - products;
         var lowBit = linear + (attentionMatrix ? products : 0);
         var bops = linear * weightBits * activationBits + (attentionMatrix ? products * activationBits * activationBits : 0);
         return (cost with { Bits = bits }).With(LowBitMetrics.Bops, bops).With(LowBitMetrics.Ops, cost.Macs - lowBit + bops / 64.0);
     }
 
-    /// <summary>
-    /// The weight layers inside a layer: their output channels in all, and how many there are
-    /// (a linear or convolution is one; an MLP two; attention its qkv and proj).
-    /// </summary>
-    public static (long Channels, int Layers) WeightLayers(LayerCost cost, BoundArguments layerArgs) => cost.Layer switch
-    {
-        "attention" => (4 * cost.Output[2].Value, 2),
-        "mlp" => (layerArgs.Scalar("hidden")!.AsLong + cost.Output.Last.Value, 2),
-        "linear" or "patch_embed" => (cost.Output.Last.Value, 1),
-        _ => (cost.Output[1].Value, 1),
-    };
 
     /// <summary>The checks every bit-width argument shares; null when fine.</summary>
     public static string? CheckBits(long bits, string name) => bits switch

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -40,9 +41,9 @@ public sealed class PruneAnnotation : AnnotationSchema
             ? new("@prune(amount: 1) would zero every weight; give the fraction to remove, below 1, such as @prune(amount: 0.5)", "amount", PruneDiagnostics.EveryWeight)
             : null;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
     {
-        var pruned = PruneMetrics.Pruned(cost, args.Scalar("amount")!.Concrete, layerArgs);
+        var pruned = PruneMetrics.Pruned(cost, args.Scalar("amount")!.Concrete, layer);
         return cost.With(PruneMetrics.NonzeroWeights, cost.Params - pruned);
     }
 }

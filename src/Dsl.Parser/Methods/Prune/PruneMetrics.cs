@@ -1,5 +1,7 @@
 using System;
+using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -16,9 +18,9 @@ public static class PruneMetrics
     /// The weights a layer prunes: round(amount·n) of its n weights, n its parameters less one
     /// bias per output channel (a convolution's channels, a linear's features).
     /// </summary>
-    public static long Pruned(LayerCost cost, double amount, BoundArguments layerArgs)
+    public static long Pruned(LayerCost cost, double amount, LayerContext layer)
     {
-        var biases = layerArgs.Scalar("bias")!.AsBool ? LowBitCost.WeightLayers(cost, layerArgs).Channels : 0;
+        var biases = layer.Args.Scalar("bias")!.AsBool ? layer.Spec.Weights(cost.Output, layer.Args)!.Channels : 0;
         return (long)Math.Round(amount * (cost.Params - biases), MidpointRounding.AwayFromZero);
     }
 }

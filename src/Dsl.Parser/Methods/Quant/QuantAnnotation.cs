@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -60,17 +61,17 @@ public sealed class QuantAnnotation : AnnotationSchema
         return null;
     }
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, BoundArguments layerArgs)
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
     {
         var attention = args.Scalar("attention")!.AsBool && args["a"].Value != null;
-        var adjusted = LowBitCost.Apply(cost, Bits(args, "w"), Bits(args, "a"), attention);
+        var adjusted = LowBitCost.Apply(cost, layer, Bits(args, "w"), Bits(args, "a"), attention);
         // The learnable steps (and LSQ+ zero points) LSQ adds.
-        var (channels, layers) = LowBitCost.WeightLayers(cost, layerArgs);
+        var (channels, layers) = layer.Spec.Weights(cost.Output, layer.Args)!;
         var zeroPoint = args.Scalar("zero_point")!.AsBool;
         long added = 0;
         if (args["w"].Value != null) added += args.Word("weight") == "per_channel" ? channels : layers;
         if (args["a"].Value != null) added += layers * (zeroPoint ? 2 : 1);
-        if (attention && cost.Layer == "attention") added += 4 + (zeroPoint ? 3 : 0);
+        if (attention && layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing)) added += 4 + (zeroPoint ? 3 : 0);
         return adjusted with { Params = cost.Params + added };
     }
 

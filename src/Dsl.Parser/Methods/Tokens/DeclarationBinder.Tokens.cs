@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
@@ -109,12 +110,12 @@ internal sealed partial class DeclarationBinder
             {
                 after += row.Macs / (double)tokensAfter;
             }
-            else if (row.Layer == "attention")
+            else if (LayerCatalog.All.TryGetValue(row.Layer, out var spec) && spec.ActivationProducts(row.Output) is var products and > 0)
             {
-                // 4·T·C² for the projections, 2·T²·C for Q·Kᵀ and A·V.
-                var pair = 2.0 * row.Output.Last.Value;
-                perPair += pair;
-                perToken += (row.Macs - pair * tokensIn * tokensIn) / tokensIn;
+                // Products between activations (attention's Q·Kᵀ and A·V, 2·T²·C) grow with the
+                // square of the tokens; the rest (its projections, 4·T·C²) with the tokens.
+                perPair += products / ((double)tokensIn * tokensIn);
+                perToken += (row.Macs - products) / (double)tokensIn;
             }
             else
             {

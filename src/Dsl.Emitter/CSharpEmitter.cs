@@ -112,7 +112,7 @@ public static class CSharpEmitter
     {
         var parameters = string.Join(", ", model.Parameters.Select(p => p.Kind == CtorParameterKind.TokenBlock
             ? $"{ParameterType(p)} {Name(p.Name)} = null"
-            : $"{ParameterType(p)} {Name(p.Name)}{(p.Default == null ? "" : " = " + p.Default.ToCSharp())}"));
+            : $"{ParameterType(p)} {Name(p.Name)}{(p.Default == null ? "" : " = " + CSharpScalars.Write(p.Default))}"));
         w.Open($"public {model.Name}({parameters}) : base(nameof({model.Name}))");
         foreach (var field in model.Fields)
         {
@@ -166,7 +166,7 @@ public static class CSharpEmitter
     private static string Repeat(RepeatConstruction r)
     {
         var copies = r.Copies.Select(Construct).ToList();
-        var count = r.Count.ToCSharp();
+        var count = CSharpScalars.Write(r.Count);
         if (copies.Distinct().Count() == 1) return $"Layers.Repeat({count}, i => {copies[0]})";
         if (copies.Skip(1).Distinct().Count() == 1) return $"Layers.Repeat({count}, i => i == 0 ? {copies[0]} : {copies[1]})";
         return $"Layers.Repeat({count}, i => i switch\n{{\n" +
@@ -179,9 +179,9 @@ public static class CSharpEmitter
 
     private static string Argument(ArgCode code) => code switch
     {
-        ScalarCode s => s.Expr.ToCSharp(),
+        ScalarCode s => CSharpScalars.Write(s.Expr),
         WordCode w => $"\"{w.Word}\"",
-        ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(i => i.ToCSharp())) + " }",
+        ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(CSharpScalars.Write)) + " }",
         ReferenceCode r => Name(r.Name),
         NullCode => "null",
         CallCode c => $"{c.Function}({Arguments(c.Args)})",
@@ -210,7 +210,7 @@ public static class CSharpEmitter
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({s.ToCSharp()})" : s.ToCSharp();
+    private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({CSharpScalars.Write(s)})" : CSharpScalars.Write(s);
 
     private static string Wrap(string text, bool nested) => nested ? $"({text})" : text;
 

@@ -1,10 +1,11 @@
 using System.Reflection;
+using Dsl.Emitter;
 using Dsl.Parser.Binding;
 using Dsl.Parser.Layers;
 using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
-using static TorchSharp.torch;
 using ScalarType = Dsl.Parser.Semantics.ScalarType;
+using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests;
 

@@ -448,7 +448,7 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         if (!_file.Enter(block, stage.Name.Span)) return null;
-        var name = fields.Name(stage.Alias, CSharpNames.Snake(block.Name.Text));
+        var name = fields.Name(stage.Alias, Naming.Snake(block.Name.Text));
         try
         {
             var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own), plan);

@@ -35,10 +35,10 @@ internal sealed class FileBinder
         var folded = new Dictionary<string, DeclarationSyntax>(System.StringComparer.OrdinalIgnoreCase);
         foreach (var decl in syntax.Declarations)
         {
-            if (CSharpNames.IsKeyword(decl.Name.Text) || ReservedNames.TypeNames.Contains(decl.Name.Text))
+            if (ReservedNames.CSharpKeywords.Contains(decl.Name.Text) || ReservedNames.TypeNames.Contains(decl.Name.Text))
             {
                 diagnostics.Report(DiagnosticDescriptors.ReservedName, decl.Name.Span, decl.Name.Text,
-                    CSharpNames.IsKeyword(decl.Name.Text) ? "it is a C# keyword, and the class takes the name" : "generated code refers to a type or namespace of that name");
+                    ReservedNames.CSharpKeywords.Contains(decl.Name.Text) ? "it is a C# keyword, and the class takes the name" : "generated code refers to a type or namespace of that name");
                 continue;
             }
             if (folded.TryGetValue(decl.Name.Text, out var twin) && twin.Name.Text != decl.Name.Text)
@@ -233,7 +233,7 @@ internal sealed class FileBinder
 
     private static string ArgText(ArgCode code) => code switch
     {
-        ScalarCode s => s.Expr.ToCSharp(),
+        ScalarCode s => s.Expr.ToString(),
         WordCode w => w.Word,
         _ => "null",
     };

@@ -5,13 +5,26 @@ using Dsl.Parser.Methods;
 namespace Dsl.Parser.Binding;
 
 /// <summary>
-/// Names generated code cannot give away: a layer field cannot take the name of a member of
-/// TorchSharp's Module&lt;Tensor, Tensor&gt; (a test checks this list against the real type) or of
-/// a member the generator adds; a model or block cannot take the name of a type or namespace
-/// the generated code refers to.
+/// Names generated code cannot give away, the back ends' policy kept in one place so that a
+/// model's classes and state-dict keys are the same whichever back end runs it: a layer field
+/// cannot take the name of a member of TorchSharp's Module&lt;Tensor, Tensor&gt; (a test checks
+/// this list against the real type) or of a member the generator adds; a model or block cannot
+/// take the name of a type or namespace the generated code refers to, or of a C# keyword.
 /// </summary>
 public static class ReservedNames
 {
+    /// <summary>C#'s keywords: no class may take one; the C# back end escapes them elsewhere.</summary>
+    public static readonly HashSet<string> CSharpKeywords = new()
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
+        "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern",
+        "false", "finally", "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface",
+        "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out", "override",
+        "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
+        "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
+        "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
     /// <summary>Members every generated class may have beside its fields, the methods' cost constants among them.</summary>
     public static readonly HashSet<string> GeneratedMembers = new(new[]
     {

@@ -7,7 +7,7 @@ namespace Dsl.Parser.Semantics;
 
 /// <summary>
 /// A number or flag as generated code computes it: a constant, a constructor parameter, or
-/// arithmetic over them. The binder checks shapes with concrete values and keeps this form
+/// arithmetic over them (each back end writes it in its own language). The binder checks shapes with concrete values and keeps this form
 /// beside them so that a generated class still works for other constructor arguments.
 /// </summary>
 public abstract record ScalarExpr
@@ -15,8 +15,6 @@ public abstract record ScalarExpr
     public static ScalarExpr Int(long value) => new ConstExpr(value, ScalarType.Int);
     public static ScalarExpr Float(double value) => new ConstExpr(value, ScalarType.Float);
     public static ScalarExpr Bool(bool value) => new ConstExpr(value ? 1 : 0, ScalarType.Bool);
-
-    public abstract string ToCSharp();
 
     public abstract ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map);
 
@@ -83,19 +81,6 @@ public enum ScalarType
 
 public sealed record ConstExpr(double Value, ScalarType Type) : ScalarExpr
 {
-    public override string ToCSharp() => Type switch
-    {
-        ScalarType.Bool => Value != 0 ? "true" : "false",
-        ScalarType.Int => ((long)Value).ToString(CultureInfo.InvariantCulture),
-        _ => FormatFloat(Value),
-    };
-
-    private static string FormatFloat(double value)
-    {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains(".") || text.Contains("E") ? text : text + ".0";
-    }
-
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) => this;
 
     public override void CollectSymbols(ISet<string> into)
@@ -105,8 +90,6 @@ public sealed record ConstExpr(double Value, ScalarType Type) : ScalarExpr
 
 public sealed record SymbolExpr(string Name) : ScalarExpr
 {
-    public override string ToCSharp() => CSharpNames.Escape(Name);
-
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) =>
         map.TryGetValue(Name, out var value) ? value : this;
 
@@ -115,15 +98,6 @@ public sealed record SymbolExpr(string Name) : ScalarExpr
 
 public sealed record BinaryExpr(char Operator, ScalarExpr Left, ScalarExpr Right) : ScalarExpr
 {
-    public override string ToCSharp() => $"{Wrap(Left, false)} {Operator} {Wrap(Right, true)}";
-
-    private string Wrap(ScalarExpr e, bool right) =>
-        e is BinaryExpr b && (Precedence(b.Operator) < Precedence(Operator) || (right && Precedence(b.Operator) == Precedence(Operator)))
-            ? $"({e.ToCSharp()})"
-            : e.ToCSharp();
-
-    private static int Precedence(char op) => op is '*' or '/' ? 2 : 1;
-
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) =>
         Binary(Operator, Left.Substitute(map), Right.Substitute(map));
 

@@ -149,6 +149,8 @@ public class TokensTests
     {
         var plans = TokenPlans(Single(Compile(Vit("@tokens(prune: [17, 9], merge: [12, 9])"))));
         Assert.Equal(new[] { (17L, 12L, false), (9L, 9L, false) }, plans.Select(p => (p.Prune, p.Merge, p.Learned)));
+        // Only learned stacks need each block's cost as a function of its tokens.
+        Assert.All(plans, p => Assert.Null(p.Cost));
     }
 
     [Theory]

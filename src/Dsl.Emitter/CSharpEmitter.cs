@@ -50,14 +50,14 @@ public static class CSharpEmitter
         {
             w.Line("/// <summary>What the blocks of the @tokens stack share: token sizes, class attention, learned rates.</summary>");
             w.Line(state.TargetMacs > 0
-                ? $"private readonly TokenState tokens = new(fixedMacs: {Number(state.FixedMacs)}, targetMacs: {Number(state.TargetMacs)});"
+                ? $"private readonly TokenState tokens = new(fixedMacs: {CSharpScalars.Number(state.FixedMacs)}, targetMacs: {CSharpScalars.Number(state.TargetMacs)});"
                 : "private readonly TokenState tokens = new();");
             w.Line();
             w.Line("/// <summary>The @tokens stack's state: its learned schedule and expected MACs.</summary>");
             w.Line("public TokenState Tokens => tokens;");
             w.Line();
         }
-        foreach (var field in model.Fields) w.Line($"private readonly {FieldType(field.Construction)} {Name(field.Name)};");
+        foreach (var field in model.Fields) w.Line($"private readonly {field.Construction.Accept(CSharpFieldTypes.Instance)} {Name(field.Name)};");
         foreach (var p in ForwardParameters(model)) w.Line($"private readonly {ParameterType(p)} {Name(p.Name)};");
         w.Line();
         WriteConstructor(w, model);
@@ -83,7 +83,7 @@ public static class CSharpEmitter
             w.Line($"[CostMetric(\"{metric.Label}\")]");
             w.Line(metric.Whole
                 ? $"public const long {metric.ConstantName} = {((long)System.Math.Round(total)).ToString(CultureInfo.InvariantCulture)};"
-                : $"public const double {metric.ConstantName} = {Number(total)};");
+                : $"public const double {metric.ConstantName} = {CSharpScalars.Number(total)};");
             w.Line();
         }
         w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");
@@ -97,8 +97,8 @@ public static class CSharpEmitter
     private static void WriteDistillation(CodeWriter w, DistillationModel d)
     {
         w.Line("/// <summary>@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.</summary>");
-        w.Line($"private readonly DistillationState distillation = new(teacher: typeof({d.Teacher}), soft: {Number(d.Soft)}, temperature: {Number(d.Temperature)}, " +
-            $"hard: {Number(d.Hard)}, ranking: {Number(d.Ranking)}, pairs: {d.Pairs.ToString(CultureInfo.InvariantCulture)});");
+        w.Line($"private readonly DistillationState distillation = new(teacher: typeof({d.Teacher}), soft: {CSharpScalars.Number(d.Soft)}, temperature: {CSharpScalars.Number(d.Temperature)}, " +
+            $"hard: {CSharpScalars.Number(d.Hard)}, ranking: {CSharpScalars.Number(d.Ranking)}, pairs: {d.Pairs.ToString(CultureInfo.InvariantCulture)});");
         w.Line();
         w.Line("/// <summary>What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.</summary>");
         w.Line("public DistillationState Distillation => distillation;");
@@ -117,7 +117,7 @@ public static class CSharpEmitter
         foreach (var field in model.Fields)
         {
             // A repeat whose copies differ spans several lines; they keep the constructor's indentation.
-            var lines = $"{Name(field.Name)} = {Construct(field.Construction)};".Split('\n');
+            var lines = $"{Name(field.Name)} = {field.Construction.Accept(CSharpConstructions.Instance)};".Split('\n');
             foreach (var line in lines) w.Line(line);
         }
         foreach (var p in ForwardParameters(model)) w.Line($"this.{Name(p.Name)} = {Name(p.Name)};");
@@ -128,8 +128,8 @@ public static class CSharpEmitter
     private static void WriteForward(CodeWriter w, ClassModel model)
     {
         w.Open($"public override Tensor forward({string.Join(", ", model.InputNames.Select(i => "Tensor " + Name(i)))})");
-        foreach (var s in model.Forward) w.Line($"{(s.Declare ? "var " : "")}{Name(s.Variable)} = {Expression(s.Value, false)};");
-        w.Line($"return {Expression(model.Output, false)};");
+        foreach (var s in model.Forward) w.Line($"{(s.Declare ? "var " : "")}{Name(s.Variable)} = {s.Value.Accept(CSharpExpressions.Top)};");
+        w.Line($"return {model.Output.Accept(CSharpExpressions.Top)};");
         w.Close();
     }
 
@@ -141,78 +141,6 @@ public static class CSharpEmitter
         model.Output.CollectSymbols(used);
         return model.Parameters.Where(p => used.Contains(p.Name));
     }
-
-    private static string FieldType(Construction c) => c switch
-    {
-        LayerConstruction { Style: FieldStyle.Parameter } => "Parameter",
-        LayerConstruction => "nn.Module<Tensor, Tensor>",
-        CompressedConstruction k => FieldType(k.Layer),
-        BlockConstruction b => b.Block,
-        _ => "Sequential",
-    };
-
-    private static string Construct(Construction c) => c switch
-    {
-        LayerConstruction l => $"Layers.{CSharpNames.Pascal(l.Layer)}({Arguments(l.Args)})",
-        BlockConstruction b => $"new {b.Block}({Arguments(b.Args)})",
-        CompressedConstruction k => $"Layers.{CSharpNames.Pascal(k.Layer.Layer)}({Arguments(k.Layer.Args.Concat(new[] { new ConstructionArg("compression", new CallCode(k.Function, k.Args)) }).ToList())})",
-        SequenceConstruction s => "Layers.Sequence(" + string.Join(", ", s.Children.Select(ch => $"(\"{ch.Name}\", {Construct(ch.Construction)})")) + ")",
-        RepeatConstruction r => Repeat(r),
-        _ => throw new System.InvalidOperationException("unknown construction"),
-    };
-
-    // Copies that agree are built in a loop; the usual case of a first copy that changes the
-    // width (and so differs) is one conditional.
-    private static string Repeat(RepeatConstruction r)
-    {
-        var copies = r.Copies.Select(Construct).ToList();
-        var count = CSharpScalars.Write(r.Count);
-        if (copies.Distinct().Count() == 1) return $"Layers.Repeat({count}, i => {copies[0]})";
-        if (copies.Skip(1).Distinct().Count() == 1) return $"Layers.Repeat({count}, i => i == 0 ? {copies[0]} : {copies[1]})";
-        return $"Layers.Repeat({count}, i => i switch\n{{\n" +
-            string.Join("", copies.Take(copies.Count - 1).Select((c, i) => $"    {i} => {c},\n")) +
-            $"    _ => {copies[copies.Count - 1]},\n}})";
-    }
-
-    private static string Arguments(IReadOnlyList<ConstructionArg> args) =>
-        string.Join(", ", args.Select(a => $"{CSharpNames.Camel(a.Name)}: {Argument(a.Value)}"));
-
-    private static string Argument(ArgCode code) => code switch
-    {
-        ScalarCode s => CSharpScalars.Write(s.Expr),
-        WordCode w => $"\"{w.Word}\"",
-        ListCode l => "new long[] { " + string.Join(", ", l.Items.Select(CSharpScalars.Write)) + " }",
-        ReferenceCode r => Name(r.Name),
-        NullCode => "null",
-        CallCode c => $"{c.Function}({Arguments(c.Args)})",
-        TokenBlockCode { Learned: true } t => $"tokens.Learned(patches: {t.Patches.ToString(CultureInfo.InvariantCulture)}, granularity: {t.Granularity.ToString(CultureInfo.InvariantCulture)}, cost: {Cost(t.Cost!)}{(t.Reduce == "both" ? "" : $", reduce: \"{t.Reduce}\"")})",
-        TokenBlockCode t => $"tokens.Block(prune: {t.Prune.ToString(CultureInfo.InvariantCulture)}, merge: {t.Merge.ToString(CultureInfo.InvariantCulture)}{(t.Cost == null ? "" : ", cost: " + Cost(t.Cost))})",
-        _ => throw new System.InvalidOperationException("unknown argument"),
-    };
-
-    private static string Expression(TensorExpr e, bool nested) => e switch
-    {
-        VariableRef v => Name(v.Name),
-        ApplyField { Style: FieldStyle.Parameter } f => $"Ops.{CSharpNames.Pascal(f.Layer)}({Expression(f.Input, false)}, {Name(f.Field)})",
-        ApplyField f => $"{Name(f.Field)}.forward({string.Join(", ", new[] { f.Input }.Concat(f.ExtraInputs ?? new TensorExpr[0]).Select(i => Expression(i, false)))})",
-        TensorBinary b => Wrap($"{Expression(b.Left, true)} {b.Operator} {Expression(b.Right, true)}", nested),
-        TensorScale s when s.ScalarOnLeft => Wrap($"{ScalarOperand(s.Scalar)} {s.Operator} {Expression(s.Tensor, true)}", nested),
-        TensorScale s => Wrap($"{Expression(s.Tensor, true)} {s.Operator} {ScalarOperand(s.Scalar)}", nested),
-        TensorNegate n => $"-{Expression(n.Operand, true)}",
-        TensorConcat c => "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => Expression(i, false))) + ")",
-        TokensStart t => $"tokens.Start({Expression(t.Input, false)})",
-        TokensReduce t => $"TokenBlock.Reduce(tokens, {Expression(t.Input, false)})",
-        DistilledHeads d => $"distillation.Heads({Name(d.Head)}, {Name(d.DistillationHead)}, {Expression(d.Input, false)}, training)",
-        _ => throw new System.InvalidOperationException("unknown tensor expression"),
-    };
-
-    private static string Cost(TokenCostModel c) => $"new TokenCost({Number(c.PerToken)}, {Number(c.PerTokenPair)}, {Number(c.PerTokenAfter)})";
-
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({CSharpScalars.Write(s)})" : CSharpScalars.Write(s);
-
-    private static string Wrap(string text, bool nested) => nested ? $"({text})" : text;
 
     private static string ParameterType(CtorParameter p) => p.Kind == CtorParameterKind.TokenBlock ? "TokenBlock?" : TypeName(p.Type);
 

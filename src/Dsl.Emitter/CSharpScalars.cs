@@ -4,17 +4,25 @@ using Dsl.Parser.Semantics;
 namespace Dsl.Emitter;
 
 /// <summary>Scalar expressions (constants, constructor parameters, arithmetic) as C#.</summary>
-public static class CSharpScalars
+public sealed class CSharpScalars : IScalarExprVisitor<string>
 {
-    public static string Write(ScalarExpr expr) => expr switch
+    private static readonly CSharpScalars Instance = new();
+
+    public static string Write(ScalarExpr expr) => expr.Accept(Instance);
+
+    /// <summary>A real number that reads back exactly.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public string Constant(ConstExpr c) => c.Type switch
     {
-        ConstExpr { Type: ScalarType.Bool } c => c.Value != 0 ? "true" : "false",
-        ConstExpr { Type: ScalarType.Int } c => ((long)c.Value).ToString(CultureInfo.InvariantCulture),
-        ConstExpr c => Float(c.Value),
-        SymbolExpr s => CSharpNames.Escape(s.Name),
-        BinaryExpr b => $"{Operand(b, b.Left, right: false)} {b.Operator} {Operand(b, b.Right, right: true)}",
-        _ => throw new System.InvalidOperationException($"no C# for {expr.GetType().Name}"),
+        ScalarType.Bool => c.Value != 0 ? "true" : "false",
+        ScalarType.Int => ((long)c.Value).ToString(CultureInfo.InvariantCulture),
+        _ => Float(c.Value),
     };
+
+    public string Symbol(SymbolExpr s) => CSharpNames.Escape(s.Name);
+
+    public string Binary(BinaryExpr b) => $"{Operand(b, b.Left, right: false)} {b.Operator} {Operand(b, b.Right, right: true)}";
 
     // C#'s precedence and left associativity: a + b stays bare under *, needs parentheses on the right of - and /.
     private static string Operand(BinaryExpr parent, ScalarExpr operand, bool right) =>
@@ -26,7 +34,7 @@ public static class CSharpScalars
 
     private static string Float(double value)
     {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var text = Number(value);
         return text.Contains(".") || text.Contains("E") ? text : text + ".0";
     }
 }

@@ -45,45 +45,119 @@ public enum FieldStyle
     Parameter,
 }
 
-public abstract record Construction;
+/// <summary>
+/// A back end's view of constructions: one method per kind, so that a new kind fails to
+/// compile until every back end writes it.
+/// </summary>
+public interface IConstructionVisitor<out T>
+{
+    T Layer(LayerConstruction layer);
 
-public sealed record LayerConstruction(string Layer, FieldStyle Style, IReadOnlyList<ConstructionArg> Args) : Construction;
+    T Block(BlockConstruction block);
 
-public sealed record BlockConstruction(string Block, IReadOnlyList<ConstructionArg> Args) : Construction;
+    T Repeat(RepeatConstruction repeat);
+
+    T Compressed(CompressedConstruction compressed);
+
+    T Sequence(SequenceConstruction sequence);
+}
+
+public abstract record Construction
+{
+    public abstract T Accept<T>(IConstructionVisitor<T> visitor);
+}
+
+public sealed record LayerConstruction(string Layer, FieldStyle Style, IReadOnlyList<ConstructionArg> Args) : Construction
+{
+    public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Layer(this);
+}
+
+public sealed record BlockConstruction(string Block, IReadOnlyList<ConstructionArg> Args) : Construction
+{
+    public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Block(this);
+}
 
 /// <summary>The copies of a repeat, in order; the emitter writes a loop where copies agree.</summary>
-public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construction> Copies) : Construction;
+public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construction> Copies) : Construction
+{
+    public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Repeat(this);
+}
 
 /// <summary>
 /// A layer built with a compression annotation's runtime object: Layers.Linear(...,
 /// compression: Compression.Quant(w: 4, ...)); <paramref name="Variant"/> names the setting in
 /// block class names (W4A4).
 /// </summary>
-public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args, string Variant) : Construction;
+public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args, string Variant) : Construction
+{
+    public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Compressed(this);
+}
 
 /// <summary>Several stages in one repeat copy: a Sequential with named children.</summary>
-public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction;
+public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction
+{
+    public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Sequence(this);
+}
 
 public sealed record NamedConstruction(string Name, Construction Construction);
 
 public sealed record ConstructionArg(string Name, ArgCode Value);
 
-public abstract record ArgCode;
+/// <summary>A back end's view of constructor arguments, one method per kind (see <see cref="IConstructionVisitor{T}"/>).</summary>
+public interface IArgCodeVisitor<out T>
+{
+    T Scalar(ScalarCode scalar);
 
-public sealed record ScalarCode(ScalarExpr Expr) : ArgCode;
+    T Word(WordCode word);
 
-public sealed record WordCode(string Word) : ArgCode;
+    T List(ListCode list);
 
-public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode;
+    T Call(CallCode call);
+
+    T Null(NullCode none);
+
+    T Reference(ReferenceCode reference);
+
+    T TokenBlock(TokenBlockCode block);
+}
+
+public abstract record ArgCode
+{
+    public abstract T Accept<T>(IArgCodeVisitor<T> visitor);
+}
+
+public sealed record ScalarCode(ScalarExpr Expr) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Scalar(this);
+}
+
+public sealed record WordCode(string Word) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Word(this);
+}
+
+public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.List(this);
+}
 
 /// <summary>A call of a runtime function with named arguments, such as Compression.Quant(w: 4, a: 4, ...).</summary>
-public sealed record CallCode(string Function, IReadOnlyList<ConstructionArg> Args) : ArgCode;
+public sealed record CallCode(string Function, IReadOnlyList<ConstructionArg> Args) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Call(this);
+}
 
 /// <summary>An optional argument left out: null in C#.</summary>
-public sealed record NullCode : ArgCode;
+public sealed record NullCode : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Null(this);
+}
 
 /// <summary>A constructor parameter passed through, such as a block's token schedule.</summary>
-public sealed record ReferenceCode(string Name) : ArgCode;
+public sealed record ReferenceCode(string Name) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Reference(this);
+}
 
 /// <summary>
 /// One block's @tokens schedule: fixed kept counts, or learned ones (over the block's
@@ -91,7 +165,10 @@ public sealed record ReferenceCode(string Name) : ArgCode;
 /// carry every block's cost so the expected MACs can be computed while training;
 /// <paramref name="Reduce"/> says which reductions learn (both, prune or merge).
 /// </summary>
-public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost, string Reduce = "both") : ArgCode;
+public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost, string Reduce = "both") : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.TokenBlock(this);
+}
 
 /// <summary>A block's MACs for N tokens: PerToken·N + PerTokenPair·N² before the reduction, PerTokenAfter·N after it.</summary>
 public sealed record TokenCostModel(double PerToken, double PerTokenPair, double PerTokenAfter);
@@ -107,8 +184,32 @@ public sealed record TokenStateModel(double FixedMacs, double TargetMacs);
 
 public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
 
+/// <summary>A back end's view of forward's expressions, one method per kind (see <see cref="IConstructionVisitor{T}"/>).</summary>
+public interface ITensorExprVisitor<out T>
+{
+    T Variable(VariableRef variable);
+
+    T Apply(ApplyField apply);
+
+    T Binary(TensorBinary binary);
+
+    T Scale(TensorScale scale);
+
+    T Negate(TensorNegate negate);
+
+    T Concat(TensorConcat concat);
+
+    T TokensStart(TokensStart start);
+
+    T TokensReduce(TokensReduce reduce);
+
+    T DistilledHeads(DistilledHeads heads);
+}
+
 public abstract record TensorExpr
 {
+    public abstract T Accept<T>(ITensorExprVisitor<T> visitor);
+
     /// <summary>The constructor parameters this expression reads (a scale, a block's token schedule).</summary>
     public void CollectSymbols(ISet<string> into)
     {
@@ -129,32 +230,57 @@ public abstract record TensorExpr
     }
 }
 
-public sealed record VariableRef(string Name) : TensorExpr;
+public sealed record VariableRef(string Name) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Variable(this);
+}
 
 /// <summary>A field applied to its input; a block with several inputs takes the others as <see cref="ExtraInputs"/>.</summary>
-public sealed record ApplyField(string Field, FieldStyle Style, string Layer, TensorExpr Input, IReadOnlyList<TensorExpr>? ExtraInputs = null) : TensorExpr;
+public sealed record ApplyField(string Field, FieldStyle Style, string Layer, TensorExpr Input, IReadOnlyList<TensorExpr>? ExtraInputs = null) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Apply(this);
+}
 
-public sealed record ApplyRepeat(string Field, TensorExpr Input) : TensorExpr;
+public sealed record TensorBinary(char Operator, TensorExpr Left, TensorExpr Right) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Binary(this);
+}
 
-public sealed record TensorBinary(char Operator, TensorExpr Left, TensorExpr Right) : TensorExpr;
+public sealed record TensorScale(char Operator, TensorExpr Tensor, ScalarExpr Scalar, bool ScalarOnLeft) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Scale(this);
+}
 
-public sealed record TensorScale(char Operator, TensorExpr Tensor, ScalarExpr Scalar, bool ScalarOnLeft) : TensorExpr;
+public sealed record TensorNegate(TensorExpr Operand) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Negate(this);
+}
 
-public sealed record TensorNegate(TensorExpr Operand) : TensorExpr;
-
-public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : TensorExpr;
+public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Concat(this);
+}
 
 /// <summary>Starts a @tokens stack: every token represents one patch.</summary>
-public sealed record TokensStart(TensorExpr Input) : TensorExpr;
+public sealed record TokensStart(TensorExpr Input) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.TokensStart(this);
+}
 
 /// <summary>Prunes and merges tokens after a block's attention (DiffRate).</summary>
-public sealed record TokensReduce(TensorExpr Input) : TensorExpr;
+public sealed record TokensReduce(TensorExpr Input) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.TokensReduce(this);
+}
 
 /// <summary>
 /// The classifier and its distillation head on the same features (DeiT): in training the
 /// classifier's logits, with the head's kept for the distillation loss; in eval their mean.
 /// </summary>
-public sealed record DistilledHeads(string Head, string DistillationHead, TensorExpr Input) : TensorExpr;
+public sealed record DistilledHeads(string Head, string DistillationHead, TensorExpr Input) : TensorExpr
+{
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.DistilledHeads(this);
+}
 
 /// <summary>An annotation in force on a layer, with its checked arguments (typed: ints, floats, flags, words, lists).</summary>
 public sealed record AppliedAnnotation(string Kind, IReadOnlyList<KeyValuePair<string, Value>> Arguments);

@@ -10,8 +10,20 @@ namespace Dsl.Parser.Semantics;
 /// arithmetic over them (each back end writes it in its own language). The binder checks shapes with concrete values and keeps this form
 /// beside them so that a generated class still works for other constructor arguments.
 /// </summary>
+/// <summary>A back end's view of scalar expressions, one method per kind (see <see cref="IConstructionVisitor{T}"/>).</summary>
+public interface IScalarExprVisitor<out T>
+{
+    T Constant(ConstExpr constant);
+
+    T Symbol(SymbolExpr symbol);
+
+    T Binary(BinaryExpr binary);
+}
+
 public abstract record ScalarExpr
 {
+    public abstract T Accept<T>(IScalarExprVisitor<T> visitor);
+
     public static ScalarExpr Int(long value) => new ConstExpr(value, ScalarType.Int);
     public static ScalarExpr Float(double value) => new ConstExpr(value, ScalarType.Float);
     public static ScalarExpr Bool(bool value) => new ConstExpr(value ? 1 : 0, ScalarType.Bool);
@@ -81,6 +93,8 @@ public enum ScalarType
 
 public sealed record ConstExpr(double Value, ScalarType Type) : ScalarExpr
 {
+    public override T Accept<T>(IScalarExprVisitor<T> visitor) => visitor.Constant(this);
+
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) => this;
 
     public override void CollectSymbols(ISet<string> into)
@@ -90,6 +104,8 @@ public sealed record ConstExpr(double Value, ScalarType Type) : ScalarExpr
 
 public sealed record SymbolExpr(string Name) : ScalarExpr
 {
+    public override T Accept<T>(IScalarExprVisitor<T> visitor) => visitor.Symbol(this);
+
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) =>
         map.TryGetValue(Name, out var value) ? value : this;
 
@@ -98,6 +114,8 @@ public sealed record SymbolExpr(string Name) : ScalarExpr
 
 public sealed record BinaryExpr(char Operator, ScalarExpr Left, ScalarExpr Right) : ScalarExpr
 {
+    public override T Accept<T>(IScalarExprVisitor<T> visitor) => visitor.Binary(this);
+
     public override ScalarExpr Substitute(IReadOnlyDictionary<string, ScalarExpr> map) =>
         Binary(Operator, Left.Substitute(map), Right.Substitute(map));
 

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Linq;
+using Dsl.Parser.Semantics;
+
+namespace Dsl.Emitter;
+
+/// <summary>forward's expressions as C#; <c>nested</c> ones (operands of an operator) take parentheses.</summary>
+internal sealed class CSharpExpressions : ITensorExprVisitor<string>
+{
+    public static readonly CSharpExpressions Top = new(nested: false);
+    private static readonly CSharpExpressions Nested = new(nested: true);
+    private readonly bool _nested;
+
+    private CSharpExpressions(bool nested) => _nested = nested;
+
+    public string Variable(VariableRef v) => CSharpNames.Escape(v.Name);
+
+    public string Apply(ApplyField f) => f.Style == FieldStyle.Parameter
+        ? $"Ops.{CSharpNames.Pascal(f.Layer)}({f.Input.Accept(Top)}, {CSharpNames.Escape(f.Field)})"
+        : $"{CSharpNames.Escape(f.Field)}.forward({string.Join(", ", new[] { f.Input }.Concat(f.ExtraInputs ?? new TensorExpr[0]).Select(i => i.Accept(Top)))})";
+
+    public string Binary(TensorBinary b) => Wrap($"{b.Left.Accept(Nested)} {b.Operator} {b.Right.Accept(Nested)}");
+
+    public string Scale(TensorScale s) => Wrap(s.ScalarOnLeft
+        ? $"{ScalarOperand(s.Scalar)} {s.Operator} {s.Tensor.Accept(Nested)}"
+        : $"{s.Tensor.Accept(Nested)} {s.Operator} {ScalarOperand(s.Scalar)}");
+
+    public string Negate(TensorNegate n) => $"-{n.Operand.Accept(Nested)}";
+
+    public string Concat(TensorConcat c) =>
+        "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => i.Accept(Top))) + ")";
+
+    public string TokensStart(TokensStart t) => $"tokens.Start({t.Input.Accept(Top)})";
+
+    public string TokensReduce(TokensReduce t) => $"TokenBlock.Reduce(tokens, {t.Input.Accept(Top)})";
+
+    public string DistilledHeads(DistilledHeads d) =>
+        $"distillation.Heads({CSharpNames.Escape(d.Head)}, {CSharpNames.Escape(d.DistillationHead)}, {d.Input.Accept(Top)}, training)";
+
+    private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({CSharpScalars.Write(s)})" : CSharpScalars.Write(s);
+
+    private string Wrap(string text) => _nested ? $"({text})" : text;
+}

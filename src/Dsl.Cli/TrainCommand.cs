@@ -113,9 +113,8 @@ internal static class TrainCommand
         using var model = InMemoryModels.Create(type);
         stdout.WriteLine($"training {modelName} from {file} on {train.Source}");
         var trainer = new Trainer(trainerOptions, stdout);
-        // @tokens(target: ...): the rates learn with the weights, pulled to the target by DiffRate's cost term.
+        // @tokens(target: ...): the rates learn with the weights; the model brings DiffRate's cost term itself.
         var tokens = type.GetProperty("Tokens")?.GetValue(model) as TokenState;
-        if (tokens is { TargetMacs: > 0 }) trainer.Hooks.Add(new TokenRateLoss(tokens, log: stdout));
         var summary = trainer.Fit(
             model,
             new BatchLoader(train, batchSize, shuffle: true, seed, Augmentations.CropAndFlip(2)),

@@ -112,6 +112,24 @@ public class LearnedRateTests
     }
 
     [Fact]
+    public void Fit_brings_the_rate_loss_a_learned_stack_needs_and_keeps_one_added_by_hand()
+    {
+        // With no hook the model's own contribution is used: it logs each epoch's expected MACs.
+        manual_seed(0);
+        using var model = new TinyViTLearned();
+        var log = new StringWriter();
+        new Trainer(Options(epochs: 2), log).Fit(model, Loader(TrainData(32), batch: 16), Loader(TestData(16), shuffle: false));
+        Assert.Equal(2, log.ToString().Split('\n').Count(l => l.Contains("GMACs (target", StringComparison.Ordinal)));
+        // A hook of the same kind added by hand replaces it (one loss, one log line an epoch).
+        var own = new StringWriter();
+        var trainer = new Trainer(Options(epochs: 1), TextWriter.Null);
+        trainer.Hooks.Add(new TokenRateLoss(model.Tokens, log: own));
+        trainer.Fit(model, Loader(TrainData(32), batch: 16), Loader(TestData(16), shuffle: false));
+        Assert.Single(own.ToString().Split('\n'), l => l.Contains("GMACs (target", StringComparison.Ordinal));
+        Assert.Single(trainer.Hooks);
+    }
+
+    [Fact]
     public void A_stack_that_learns_merging_alone_keeps_every_token_through_pruning()
     {
         using var model = new TinyViTLearnedMerge();

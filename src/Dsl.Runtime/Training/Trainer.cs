@@ -28,6 +28,7 @@ public sealed class Trainer
 
     public TrainerOptions Options { get; }
 
+    /// <summary>Hooks added by hand; <see cref="Fit"/> adds the model's own contributions (<see cref="ITrainingContributor"/>) to them.</summary>
     public List<TrainingHook> Hooks { get; } = new();
 
     /// <summary>Replaces the forward-and-loss of a step; null is forward then cross-entropy.</summary>
@@ -53,7 +54,8 @@ public sealed class Trainer
         {
             manual_seed(Options.Seed);
         }
-        foreach (var hook in Hooks) hook.OnTrainStart(model, optimizer);
+        var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
+        foreach (var hook in hooks) hook.OnTrainStart(model, optimizer);
 
         var stepsPerEpoch = train.BatchesPerEpoch;
         var totalSteps = (long)stepsPerEpoch * Options.Epochs;
@@ -76,7 +78,7 @@ public sealed class Trainer
                     var batch = batches.Current;
                     rate = Options.Optimizer.LearningRate * Options.Schedule.Factor(step, totalSteps, stepsPerEpoch);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                    var loss = TrainStep(model, optimizer, epoch, step, batch);
+                    var loss = TrainStep(model, optimizer, hooks, epoch, step, batch);
                     lossSum += loss * batch.Size;
                     seen += batch.Size;
                     step++;
@@ -90,17 +92,25 @@ public sealed class Trainer
                 clock.Elapsed.TotalSeconds, seen / trainSeconds, rate);
             history.Add(result);
             progress.EndEpoch(result, Options.Epochs);
-            foreach (var hook in Hooks) hook.OnEpochEnd(result);
+            foreach (var hook in hooks) hook.OnEpochEnd(result);
             if (Options.CheckpointPath is { } checkpoint)
                 Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history));
         }
         return new TrainingSummary(model.GetType().Name, device.ToString(), train.Data.Source, ModelCost.Of(model), history);
     }
 
-    private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, int epoch, long step, Batch batch)
+    /// <summary>What the model's public members (a @tokens stack, say) bring to training.</summary>
+    private IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model) =>
+        model.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => typeof(ITrainingContributor).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
+            .Select(p => p.GetValue(model))
+            .OfType<ITrainingContributor>()
+            .SelectMany(c => c.Contributions(_output));
+
+    private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IReadOnlyList<TrainingHook> hooks, int epoch, long step, Batch batch)
     {
         var context = new StepContext(model, optimizer, epoch, step, batch.Inputs, batch.Targets);
-        foreach (var hook in Hooks) hook.OnStepStart(context);
+        foreach (var hook in hooks) hook.OnStepStart(context);
         optimizer.zero_grad();
         Tensor TaskLoss(Tensor outputs, Tensor targets) =>
             nn.functional.cross_entropy(outputs, targets, label_smoothing: Options.LabelSmoothing);
@@ -108,7 +118,7 @@ public sealed class Trainer
             ? Step(context, TaskLoss)
             : Forward(model, batch, TaskLoss);
         context.Outputs = outputs;
-        foreach (var hook in Hooks)
+        foreach (var hook in hooks)
         {
             if (hook.AdditionalLoss(context) is { } extra) loss = loss + extra;
         }
@@ -116,7 +126,7 @@ public sealed class Trainer
         loss.backward();
         if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
         optimizer.step();
-        foreach (var hook in Hooks) hook.OnStepEnd(context);
+        foreach (var hook in hooks) hook.OnStepEnd(context);
         return loss.item<float>();
     }
 

@@ -11,7 +11,7 @@ namespace Dsl.Runtime;
 /// original patches each token stands for, the class attention of the latest attention, and
 /// while rates are learned, the soft keep mask and the kept counts each block chose.
 /// </summary>
-public sealed class TokenState
+public sealed class TokenState : Training.ITrainingContributor
 {
     private readonly List<TokenBlock> _blocks = new();
 
@@ -44,6 +44,10 @@ public sealed class TokenState
     public IReadOnlyList<TokenBlock> Blocks => _blocks;
 
     internal void Register(TokenBlock block) => _blocks.Add(block);
+
+    /// <summary>Learned rates train with DiffRate's cost term, <see cref="TokenRateLoss"/>; fixed ones need nothing.</summary>
+    public IEnumerable<Training.TrainingHook> Contributions(System.IO.TextWriter log) =>
+        TargetMacs > 0 ? new Training.TrainingHook[] { new TokenRateLoss(this, log: log) } : Array.Empty<Training.TrainingHook>();
 
     /// <summary>Starts a forward pass through the stack: every token is one patch.</summary>
     public Tensor Start(Tensor x)

@@ -20,6 +20,10 @@ public class PruneTests
         Assert.Equal((168L, 222L), (Nonzero(conv.Layers[0]), conv.Params));
         var noBias = Single(Compile(Model("5", "linear(3, bias: false) @prune(amount: 0.3)"))).Cost;
         Assert.Equal(10L, Nonzero(noBias.Layers[0]));
+        // An MLP 5 → 3 → 5 rounds each linear apart: 7.5 → 8 of fc1's 15 and of fc2's 15 (16,
+        // where the 30 together would round to 15); 38 parameters with 8 biases: 22 nonzero.
+        var mlp = Single(Compile(Model("2, 5", "mlp(hidden: 3) @prune(amount: 0.5)"))).Cost;
+        Assert.Equal((22L, 38L), (Nonzero(mlp.Layers[0]), mlp.Params));
     }
 
     [Fact]

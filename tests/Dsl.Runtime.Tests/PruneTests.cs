@@ -43,4 +43,13 @@ public class PruneTests
         Assert.Equal(1_020.0, cost["NonzeroParameters"]);
         Assert.Equal(new long[] { 2, 10 }, model.forward(randn(2, 1, 28, 28)).shape);
     }
+
+    [Fact]
+    public void An_mlp_prunes_each_linear_apart_as_the_compiler_counts()
+    {
+        // fc1 and fc2 hold 15 weights each: round(7.5) = 8 of each, 16 in all; 38 parameters, 22 left.
+        using var model = new TinyPrunedMlp();
+        Assert.Equal(new[] { 8L, 8L }, model.modules().OfType<LowBitLayer>().Select(l => (l.QuantizedWeight() == 0).sum().item<long>()));
+        Assert.Equal(22.0, ModelCost.Of(model)["NonzeroParameters"]);
+    }
 }

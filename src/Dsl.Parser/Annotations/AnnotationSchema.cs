@@ -59,8 +59,15 @@ public abstract class AnnotationSchema
     public virtual LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) => cost;
 }
 
-/// <summary>The layer an annotation's cost rule counts: what it is (its traits and weight layers) and its checked arguments.</summary>
-public sealed record LayerContext(LayerSpec Spec, BoundArguments Args);
+/// <summary>
+/// The layer an annotation's cost rule counts: what it is (its traits), its input, its own
+/// output, MACs and parameters before any method, and its checked arguments.
+/// </summary>
+public sealed record LayerContext(LayerSpec Spec, BoundArguments Args, Shape Input, LayerResult Result)
+{
+    /// <summary>The weight layers inside it (null for a layer without weights).</summary>
+    public WeightLayers? Weights => Spec.Weights(Input, Result, Args);
+}
 
 /// <summary>What a model-level annotation may check: the model it is written on and the other declarations of its file.</summary>
 public sealed record ModelScope(string Name, IReadOnlyCollection<string> ModelNames, IReadOnlyCollection<string> BlockNames);

@@ -398,7 +398,7 @@ internal sealed partial class DeclarationBinder
         fields.Fields.Add(new FieldModel(name, construction, applied));
 
         var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
-        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, new LayerContext(spec, args));
+        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, new LayerContext(spec, args, input.Shape, result));
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
     }

@@ -14,7 +14,7 @@ public sealed class ConvSpec : LayerSpec
     public override string Name => $"conv{_rank}d";
     public override string Family => "conv";
 
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output[1].Value, 1);
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => Single(result.Output[1].Value, result, args);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
@@ -86,7 +86,7 @@ public sealed class ConvTranspose2dSpec : LayerSpec
     public override string Name => "conv_transpose2d";
     public override string Family => "conv";
 
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output[1].Value, 1);
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => Single(result.Output[1].Value, result, args);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

@@ -29,7 +29,11 @@ public abstract class LayerSpec
     public virtual LayerTraits Traits => LayerTraits.None;
 
     /// <summary>The weight layers inside it, for methods that count per channel or per weight; null for a layer without weights.</summary>
-    public virtual WeightLayers? Weights(Shape output, BoundArguments args) => null;
+    public virtual WeightLayers? Weights(Shape input, LayerResult result, BoundArguments args) => null;
+
+    /// <summary>One weight layer with <paramref name="channels"/> outputs: its parameters less one bias per channel when it has a bias.</summary>
+    protected static WeightLayers Single(long channels, LayerResult result, BoundArguments args) =>
+        new(channels, new[] { result.Params - (args.Scalar("bias")!.AsBool ? channels : 0) });
 
     /// <summary>Of its MACs, those that multiply two activations (attention's Q·Kᵀ and A·V), not a weight.</summary>
     public virtual long ActivationProducts(Shape output) => 0;
@@ -50,8 +54,11 @@ public enum LayerTraits
     Dense = 2,
 }
 
-/// <summary>The weight layers inside a layer: their output channels in all (one bias each), and how many there are.</summary>
-public sealed record WeightLayers(long Channels, int Count);
+/// <summary>The weight layers inside a layer: their output channels in all (one bias each), and each one's weights.</summary>
+public sealed record WeightLayers(long Channels, IReadOnlyList<long> Sizes)
+{
+    public int Count => Sizes.Count;
+}
 
 /// <summary>One application of a layer: its input, its checked arguments, and error reporting.</summary>
 public sealed class LayerBinding

@@ -12,7 +12,7 @@ public sealed class LinearSpec : LayerSpec
 
     public override LayerTraits Traits => LayerTraits.Dense;
 
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output.Last.Value, 1);
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => Single(result.Output.Last.Value, result, args);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

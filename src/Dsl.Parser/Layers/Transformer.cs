@@ -9,7 +9,7 @@ public sealed class PatchEmbedSpec : LayerSpec
     public override string Name => "patch_embed";
     public override string Family => "conv";
 
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(output.Last.Value, 1);
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => Single(result.Output.Last.Value, result, args);
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
@@ -81,8 +81,12 @@ public sealed class AttentionSpec : LayerSpec
 
     public override LayerTraits Traits => LayerTraits.TokenMixing;
 
-    /// <summary>qkv (3·C outputs) and proj (C).</summary>
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(4 * output[2].Value, 2);
+    /// <summary>qkv (3·C outputs of C) and proj (C of C).</summary>
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args)
+    {
+        var c = result.Output[2].Value;
+        return new(4 * c, new[] { 3 * c * c, c * c });
+    }
 
     /// <summary>Q·Kᵀ and A·V: 2·T²·C.</summary>
     public override long ActivationProducts(Shape output) => 2 * output[1].Value * output[1].Value * output[2].Value;
@@ -120,8 +124,12 @@ public sealed class MlpSpec : LayerSpec
     public override string Name => "mlp";
     public override string Family => "linear";
 
-    /// <summary>fc1 (hidden outputs) and fc2 (the output features).</summary>
-    public override WeightLayers Weights(Shape output, BoundArguments args) => new(args.Scalar("hidden")!.AsLong + output.Last.Value, 2);
+    /// <summary>fc1 (hidden outputs of the input features) and fc2 (the output features of hidden).</summary>
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args)
+    {
+        var (features, hidden, outputs) = (input.Last.Value, args.Scalar("hidden")!.AsLong, result.Output.Last.Value);
+        return new(hidden + outputs, new[] { features * hidden, hidden * outputs });
+    }
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

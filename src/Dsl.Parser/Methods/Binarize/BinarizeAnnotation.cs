@@ -81,7 +81,7 @@ public sealed class BinarizeAnnotation : AnnotationSchema
         var (weights, activations, attention) = (args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool);
         var adjusted = LowBitCost.Apply(cost, layer, weights ? 1 : 32, activations ? 1 : 32, attention);
         // ReBNN's per-channel scales; Bi-ViT's scales and offsets, per head in attention, and its q/k LayerNorms.
-        var (channels, layers) = layer.Spec.Weights(cost.Output, layer.Args)!;
+        var (channels, layers) = (layer.Weights!.Channels, layer.Weights.Count);
         long added = 0;
         var method = args.Word("method");
         if (method == "rebnn" && weights) added += channels;

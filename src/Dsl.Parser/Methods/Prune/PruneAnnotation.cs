@@ -43,7 +43,7 @@ public sealed class PruneAnnotation : AnnotationSchema
 
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
     {
-        var pruned = PruneMetrics.Pruned(cost, args.Scalar("amount")!.Concrete, layer);
+        var pruned = PruneMetrics.Pruned(args.Scalar("amount")!.Concrete, layer);
         return cost.With(PruneMetrics.NonzeroWeights, cost.Params - pruned);
     }
 }

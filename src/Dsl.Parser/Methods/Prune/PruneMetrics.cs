@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Layers;
@@ -15,12 +16,9 @@ public static class PruneMetrics
             $"({(r.Total(NonzeroWeights!) / r.Params).ToString("P1", System.Globalization.CultureInfo.InvariantCulture)})");
 
     /// <summary>
-    /// The weights a layer prunes: round(amount·n) of its n weights, n its parameters less one
-    /// bias per output channel (a convolution's channels, a linear's features).
+    /// The weights a layer prunes: round(amount·n), halves away from zero, of each weight layer's
+    /// n weights (an MLP rounds fc1 and fc2 apart, as the runtime masks them); biases stay.
     /// </summary>
-    public static long Pruned(LayerCost cost, double amount, LayerContext layer)
-    {
-        var biases = layer.Args.Scalar("bias")!.AsBool ? layer.Spec.Weights(cost.Output, layer.Args)!.Channels : 0;
-        return (long)Math.Round(amount * (cost.Params - biases), MidpointRounding.AwayFromZero);
-    }
+    public static long Pruned(double amount, LayerContext layer) =>
+        layer.Weights!.Sizes.Sum(n => (long)Math.Round(amount * n, MidpointRounding.AwayFromZero));
 }

@@ -66,7 +66,7 @@ public sealed class QuantAnnotation : AnnotationSchema
         var attention = args.Scalar("attention")!.AsBool && args["a"].Value != null;
         var adjusted = LowBitCost.Apply(cost, layer, Bits(args, "w"), Bits(args, "a"), attention);
         // The learnable steps (and LSQ+ zero points) LSQ adds.
-        var (channels, layers) = layer.Spec.Weights(cost.Output, layer.Args)!;
+        var (channels, layers) = (layer.Weights!.Channels, layer.Weights.Count);
         var zeroPoint = args.Scalar("zero_point")!.AsBool;
         long added = 0;
         if (args["w"].Value != null) added += args.Word("weight") == "per_channel" ? channels : layers;

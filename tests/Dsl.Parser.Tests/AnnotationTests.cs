@@ -116,3 +116,20 @@ public class LayerTraitTests
         }
     }
 }
+
+/// <summary>The names a method's state takes in the generated class stay free of layers.</summary>
+public class MethodMemberNameTests
+{
+    [Fact]
+    public void A_layer_cannot_take_the_name_of_its_methods_state()
+    {
+        var teacher = "model T {\n    input x: [N, 4]\n    output x -> linear(3)\n}\n";
+        var distilled = Compile(teacher + "model S @distill(teacher: T, soft: 1) {\n    input x: [N, 4]\n    output x -> relu as distillation -> linear(3)\n}");
+        var reserved = "'distillation' is reserved (it is a parameter or tensor of this declaration, or the state of a method it uses); choose another name";
+        Assert.Equal(("CM0022", reserved), (Assert.Single(distilled.Diagnostics).Id, distilled.Diagnostics[0].Message));
+        var tokens = Compile(TokensTests.Vit("@tokens(prune: [9, 9])").Replace("output t -> cls_select", "output t -> cls_select as tokens"));
+        Assert.Equal("CM0022", Assert.Single(tokens.Diagnostics, d => d.IsError).Id);
+        // Without the method, the names are free.
+        Assert.False(Compile(teacher + "model S {\n    input x: [N, 4]\n    output x -> relu as distillation -> linear(3)\n}").HasErrors);
+    }
+}

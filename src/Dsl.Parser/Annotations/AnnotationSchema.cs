@@ -28,6 +28,15 @@ public abstract class AnnotationSchema
     public virtual bool OnModel => false;
 
     /// <summary>
+    /// Where it is written when it reaches its layers only from above (DiffRate's "a repeat of
+    /// transformer blocks, or a model that has one"); null when it may sit on a layer itself.
+    /// </summary>
+    public virtual string? OnlyAbove => null;
+
+    /// <summary>Names the generated class takes for the method's state (tokens, distillation): a layer of a declaration using the kind cannot take them.</summary>
+    public virtual IReadOnlyCollection<string> ClassMembers => System.Array.Empty<string>();
+
+    /// <summary>
     /// The runtime function that converts an annotated layer, called as
     /// <c>Function(layer, every argument by name)</c>; null when the kind needs no conversion.
     /// </summary>

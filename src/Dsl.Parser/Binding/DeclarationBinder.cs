@@ -57,19 +57,20 @@ internal sealed partial class DeclarationBinder
             .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
             .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text))
             .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text))));
-        // The token state (a model's field) and the token schedule (a block's parameter) are named tokens.
-        if (tokenPlan != null || UsesTokens(decl)) _names.Add(TokensAnnotation.KindName);
-        // A @distill model's state field.
-        if (_modelAnnotations.Count > 0) _names.Add("distillation");
+        // The methods' state members (a token state, a block's share of a schedule) keep their names.
+        foreach (var used in AnnotationsIn(decl).Select(a => file.Catalog.Find(a.Name.Text)).Concat(new[] { tokenPlan?.Annotation.Schema }))
+        {
+            if (used != null) _names.UnionWith(used.ClassMembers);
+        }
     }
 
-    private static bool UsesTokens(DeclarationSyntax decl) =>
+    private static IEnumerable<AnnotationSyntax> AnnotationsIn(DeclarationSyntax decl) =>
         decl.Annotations.Concat(decl.Body.SelectMany(s => s switch
         {
             AssignmentSyntax a => Stages(a.Value),
             OutputSyntax o => Stages(o.Value),
             _ => Enumerable.Empty<StageSyntax>(),
-        }).SelectMany(st => st.Annotations)).Any(a => a.Name.Text == TokensAnnotation.KindName);
+        }).SelectMany(st => st.Annotations));
 
     /// <summary>The parameters of this declaration as a signature for its callers.</summary>
     public static IReadOnlyList<ParamSpec>? Signature(DeclarationSyntax decl, DiagnosticBag diagnostics)
@@ -540,10 +541,9 @@ internal sealed partial class DeclarationBinder
                 result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
                 continue;
             }
-            if (target != null && schema is TokensAnnotation)
+            if (target != null && schema.OnlyAbove is { } above)
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, $"{target.Name} ({target.Family})",
-                    "a repeat of transformer blocks, or a model that has one");
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, $"{target.Name} ({target.Family})", above);
                 continue;
             }
             if (target != null && !schema.Families.Contains(target.Family))

@@ -34,7 +34,7 @@ internal sealed class FieldCollector
             }
             if (forbidden.Contains(alias.Text))
             {
-                diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, "it is a parameter or tensor of this declaration");
+                diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, "it is a parameter or tensor of this declaration, or the state of a method it uses");
                 continue;
             }
             if (ReservedNames.ModuleMembers.Contains(alias.Text))

@@ -25,11 +25,13 @@ public static class ReservedNames
         "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
     };
 
-    /// <summary>Members every generated class may have beside its fields, the methods' cost constants among them.</summary>
-    public static readonly HashSet<string> GeneratedMembers = new(new[]
-    {
-        "Macs", "ParameterCount", "InputShape", "OutputShape", "Tokens", "Distillation",
-    }.Concat(MethodRegistry.Metrics.Select(m => m.ConstantName)));
+    /// <summary>
+    /// Members every generated class may have beside its fields: its costs and shapes, the
+    /// methods' cost constants, and the properties exposing the methods' state (Tokens, Distillation).
+    /// </summary>
+    public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "OutputShape" }
+        .Concat(MethodRegistry.Metrics.Select(m => m.ConstantName))
+        .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
 
     /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>
     public static readonly HashSet<string> TypeNames = new()

@@ -35,6 +35,9 @@ public sealed class DistillAnnotation : AnnotationSchema
 
     public override bool OnModel => true;
 
+    /// <summary>The model's distillation state.</summary>
+    public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { "distillation" };
+
     /// <summary>The teacher must be another model of this file.</summary>
     public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model)
     {

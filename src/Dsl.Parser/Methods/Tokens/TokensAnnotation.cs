@@ -35,6 +35,11 @@ public sealed class TokensAnnotation : AnnotationSchema
 
     public override IReadOnlyCollection<string> Families { get; } = new[] { "attention" };
 
+    public override string OnlyAbove => "a repeat of transformer blocks, or a model that has one";
+
+    /// <summary>The model's token state and each block's share of the schedule.</summary>
+    public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { KindName };
+
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => TokensDiagnostics.All;
 
     public override AnnotationProblem? Validate(BoundArguments args)

@@ -69,6 +69,10 @@ internal sealed class CSharpArguments : IArgCodeVisitor<string>
 
     public string Reference(ReferenceCode r) => CSharpNames.Escape(r.Name);
 
+    public string Real(RealCode r) => CSharpScalars.Number(r.Value);
+
+    public string Type(TypeCode t) => $"typeof({CSharpNames.Escape(t.Class)})";
+
     public string TokenBlock(TokenBlockCode t) => t.Learned
         ? $"tokens.Learned(patches: {Whole(t.Patches)}, granularity: {Whole(t.Granularity)}, cost: {Cost(t.Cost!)}{(t.Reduce == "both" ? "" : $", reduce: \"{t.Reduce}\"")})"
         : $"tokens.Block(prune: {Whole(t.Prune)}, merge: {Whole(t.Merge)}{(t.Cost == null ? "" : ", cost: " + Cost(t.Cost))})";

@@ -43,20 +43,10 @@ public static class CSharpEmitter
         var kind = model.IsModel ? "model" : "block";
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
         var moduleType = "nn.Module<" + string.Join(", ", model.InputNames.Select(_ => "Tensor")) + ", Tensor>";
-        w.Open($"public sealed partial class {model.Name} : {moduleType}{(model.Distillation != null ? ", IDistilled" : "")}");
+        var interfaces = string.Concat(model.Members.Where(m => m.Interface != null).Select(m => ", " + m.Interface));
+        w.Open($"public sealed partial class {model.Name} : {moduleType}{interfaces}");
         if (cost != null) WriteCosts(w, cost);
-        if (model.Distillation is { } distillation) WriteDistillation(w, distillation);
-        if (model.TokenState is { } state)
-        {
-            w.Line("/// <summary>What the blocks of the @tokens stack share: token sizes, class attention, learned rates.</summary>");
-            w.Line(state.TargetMacs > 0
-                ? $"private readonly TokenState tokens = new(fixedMacs: {CSharpScalars.Number(state.FixedMacs)}, targetMacs: {CSharpScalars.Number(state.TargetMacs)});"
-                : "private readonly TokenState tokens = new();");
-            w.Line();
-            w.Line("/// <summary>The @tokens stack's state: its learned schedule and expected MACs.</summary>");
-            w.Line("public TokenState Tokens => tokens;");
-            w.Line();
-        }
+        foreach (var member in model.Members) WriteMember(w, member);
         foreach (var field in model.Fields) w.Line($"private readonly {field.Construction.Accept(CSharpFieldTypes.Instance)} {Name(field.Name)};");
         foreach (var p in ForwardParameters(model)) w.Line($"private readonly {ParameterType(p)} {Name(p.Name)};");
         w.Line();
@@ -94,14 +84,14 @@ public static class CSharpEmitter
         w.Line();
     }
 
-    private static void WriteDistillation(CodeWriter w, DistillationModel d)
+    /// <summary>A method's state: its field, built once, and the property that exposes it.</summary>
+    private static void WriteMember(CodeWriter w, MethodMember m)
     {
-        w.Line("/// <summary>@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.</summary>");
-        w.Line($"private readonly DistillationState distillation = new(teacher: typeof({d.Teacher}), soft: {CSharpScalars.Number(d.Soft)}, temperature: {CSharpScalars.Number(d.Temperature)}, " +
-            $"hard: {CSharpScalars.Number(d.Hard)}, ranking: {CSharpScalars.Number(d.Ranking)}, pairs: {d.Pairs.ToString(CultureInfo.InvariantCulture)});");
+        w.Line($"/// <summary>{Xml(m.Summary)}</summary>");
+        w.Line($"private readonly {m.Type} {Name(m.Field)} = new({CSharpArguments.List(m.Args)});");
         w.Line();
-        w.Line("/// <summary>What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.</summary>");
-        w.Line("public DistillationState Distillation => distillation;");
+        w.Line($"/// <summary>{Xml(m.PropertySummary)}</summary>");
+        w.Line($"public {m.Type} {m.Property} => {Name(m.Field)};");
         w.Line();
     }
 

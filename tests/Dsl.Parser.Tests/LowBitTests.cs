@@ -224,7 +224,14 @@ public class LowBitTests
             """);
         Assert.False(result.HasErrors, Errors(result));
         var student = result.Models.Single(m => m.Class.Name == "Student");
-        Assert.Equal(new Semantics.DistillationModel("Teacher", 0, 1, 0.5, 1, 64, "head"), student.Class.Distillation);
+        var state = Assert.Single(student.Class.Members);
+        Assert.Equal(("distillation", "DistillationState", "IDistilled"), (state.Field, state.Type, state.Interface));
+        Assert.Equal(
+            new Semantics.ArgCode[] { new Semantics.TypeCode("Teacher"), new Semantics.RealCode(0), new Semantics.RealCode(1), new Semantics.RealCode(0.5), new Semantics.RealCode(1), new Semantics.ScalarCode(Semantics.ScalarExpr.Int(64)) },
+            state.Args.Select(a => a.Value));
+        Assert.Equal(new[] { "teacher", "soft", "temperature", "hard", "ranking", "pairs" }, state.Args.Select(a => a.Name));
+        var heads = Assert.IsType<Semantics.DistilledHeads>(student.Class.Forward.Last().Value);
+        Assert.Equal(("head", "head_dist"), (heads.Head, heads.DistillationHead));
         Assert.Contains(student.Class.Fields, f => f.Name == "head_dist");
         var head = student.Cost.Layers.Single(l => l.Path == "head");
         var twin = student.Cost.Layers.Single(l => l.Path == "head_dist");

@@ -175,11 +175,15 @@ public class TokensTests
         // The least this stack costs: block 1's MLP on 3 tokens, the rest full, 25,144 of 28,728 MACs.
         var model = Single(Compile(Vit("@tokens(target: 0.9, granularity: 2)")));
         Assert.Equal("[N, 17, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
-        var state = model.Class.TokenState!;
+        var state = Assert.Single(model.Class.Members);
+        Assert.Equal(("tokens", "TokenState", "Tokens"), (state.Field, state.Type, state.Property));
+        var args = state.Args.ToDictionary(a => a.Name, a => ((Semantics.RealCode)a.Value).Value);
         Assert.Equal(28_728, model.Cost.Macs);
-        Assert.Equal(0.9 * 28_728, state.TargetMacs, 6);
+        Assert.Equal(0.9 * 28_728, args["target_macs"], 6);
         // Outside the blocks: the patch embedding (16 patches · 8 · 16) and the classifier (8 · 3).
-        Assert.Equal(16 * 8 * 16 + 8 * 3, state.FixedMacs);
+        Assert.Equal(16 * 8 * 16 + 8 * 3, args["fixed_macs"]);
+        // Fixed counts: a token state without a target.
+        Assert.Empty(Assert.Single(Single(Compile(Vit("@tokens(prune: [9, 9])"))).Class.Members).Args);
     }
 
     [Fact]

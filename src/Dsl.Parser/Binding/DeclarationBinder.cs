@@ -247,7 +247,8 @@ internal sealed partial class DeclarationBinder
             .Concat(_ctorParameters)
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
-        return new ClassModel(_decl.Name.Text, isModel, TokenStateFor(_fields.Costs), _distillation, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
+        var members = new[] { _distillation, TokenStateFor(_fields.Costs) }.OfType<MethodMember>().ToList();
+        return new ClassModel(_decl.Name.Text, isModel, members, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
             _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
 

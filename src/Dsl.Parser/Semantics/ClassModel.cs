@@ -10,8 +10,7 @@ namespace Dsl.Parser.Semantics;
 public sealed record ClassModel(
     string Name,
     bool IsModel,
-    TokenStateModel? TokenState,
-    DistillationModel? Distillation,
+    IReadOnlyList<MethodMember> Members,
     IReadOnlyList<CtorParameter> Parameters,
     IReadOnlyList<string> InputNames,
     IReadOnlyList<FieldModel> Fields,
@@ -119,6 +118,10 @@ public interface IArgCodeVisitor<out T>
     T Reference(ReferenceCode reference);
 
     T TokenBlock(TokenBlockCode block);
+
+    T Real(RealCode real);
+
+    T Type(TypeCode type);
 }
 
 public abstract record ArgCode
@@ -173,14 +176,25 @@ public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long P
 /// <summary>A block's MACs for N tokens: PerToken·N + PerTokenPair·N² before the reduction, PerTokenAfter·N after it.</summary>
 public sealed record TokenCostModel(double PerToken, double PerTokenPair, double PerTokenAfter);
 
-/// <summary>
-/// A model's @distill: the teacher model's class and the loss weights; with hard distillation,
-/// the classifier field whose copy <c>{Head}_dist</c> is the distillation head.
-/// </summary>
-public sealed record DistillationModel(string Teacher, double Soft, double Temperature, double Hard, double Ranking, long Pairs, string? Head);
+/// <summary>A real number a method's state is built with, written so that it reads back exactly.</summary>
+public sealed record RealCode(double Value) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Real(this);
+}
 
-/// <summary>The token state a class with a @tokens stack holds: MACs outside the stack, and the learned rates' target (0 for fixed).</summary>
-public sealed record TokenStateModel(double FixedMacs, double TargetMacs);
+/// <summary>A generated class passed as a type (@distill's teacher).</summary>
+public sealed record TypeCode(string Class) : ArgCode
+{
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Type(this);
+}
+
+/// <summary>
+/// A method's state in a generated class: a field of the runtime <paramref name="Type"/> built
+/// once with <paramref name="Args"/>, exposed by <paramref name="Property"/>; with an
+/// <paramref name="Interface"/> the class implements (@distill's IDistilled).
+/// </summary>
+public sealed record MethodMember(string Field, string Type, IReadOnlyList<ConstructionArg> Args, string Summary,
+    string Property, string PropertySummary, string? Interface = null);
 
 public sealed record ForwardStatement(string Variable, bool Declare, TensorExpr Value);
 

@@ -10,7 +10,7 @@ namespace Dsl.Parser.Binding;
 /// <summary>A model's @distill: its teacher, and for hard distillation the classifier's twin head.</summary>
 internal sealed partial class DeclarationBinder
 {
-    private DistillationModel? _distillation;
+    private MethodMember? _distillation;
 
     /// <summary>
     /// Records the model's @distill. Hard distillation adds DeiT's distillation head: a copy of
@@ -49,8 +49,15 @@ internal sealed partial class DeclarationBinder
             if (last != null) _forward[_forward.IndexOf(last)] = last with { Value = heads };
             else output = output with { Code = heads };
         }
-        _distillation = new DistillationModel(args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete,
-            hard, args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong, head);
+        ConstructionArg Real(string name) => new(name, new RealCode(args.Scalar(name)!.Concrete));
+        _distillation = new MethodMember("distillation", "DistillationState",
+            new[]
+            {
+                new ConstructionArg("teacher", new TypeCode(args.Word("teacher"))), Real("soft"), Real("temperature"), Real("hard"), Real("ranking"),
+                new ConstructionArg("pairs", new ScalarCode(ScalarExpr.Int(args.Scalar("pairs")!.AsLong))),
+            },
+            "@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.",
+            "Distillation", "What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.", Interface: "IDistilled");
         return output;
     }
 }

@@ -125,8 +125,11 @@ internal sealed partial class DeclarationBinder
         return new TokenCostModel(perToken, perPair, after);
     }
 
-    /// <summary>The stack's token state: MACs outside it and the learned rates' target, checked against the full cost.</summary>
-    private TokenStateModel? TokenStateFor(IReadOnlyList<Costs.LayerCost> costs)
+    /// <summary>
+    /// The stack's token state the class holds (what its blocks share; for learned rates the MACs
+    /// outside the stack and the target, checked against the full cost).
+    /// </summary>
+    private MethodMember? TokenStateFor(IReadOnlyList<Costs.LayerCost> costs)
     {
         if (_tokenStack == null) return null;
         var (prefix, annotation) = _tokenStack.Value;
@@ -150,7 +153,12 @@ internal sealed partial class DeclarationBinder
                 $"@tokens target {target / 1e9:0.######} GMACs is below the least this stack can cost, {least / 1e9:0.######} GMACs (exempt blocks keep every token and each block attends to the tokens it receives)");
             return null;
         }
-        return new TokenStateModel(fixedMacs, target ?? 0);
+        var state = target is { } aim
+            ? new[] { new ConstructionArg("fixed_macs", new RealCode(fixedMacs)), new ConstructionArg("target_macs", new RealCode(aim)) }
+            : new ConstructionArg[0];
+        return new MethodMember(TokensAnnotation.KindName, "TokenState", state,
+            "What the blocks of the @tokens stack share: token sizes, class attention, learned rates.",
+            "Tokens", "The @tokens stack's state: its learned schedule and expected MACs.");
     }
 
     /// <summary>The stack's cost when every learning block keeps as few tokens as its candidates allow.</summary>

@@ -112,6 +112,13 @@ public class LearnedRateTests
     }
 
     [Fact]
+    public void Only_a_stack_with_a_target_brings_a_rate_loss()
+    {
+        Assert.Empty(new TokenState().Contributions(TextWriter.Null));
+        Assert.IsType<TokenRateLoss>(Assert.Single(new TokenState(targetMacs: 1).Contributions(TextWriter.Null)));
+    }
+
+    [Fact]
     public void Fit_brings_the_rate_loss_a_learned_stack_needs_and_keeps_one_added_by_hand()
     {
         // With no hook the model's own contribution is used: it logs each epoch's expected MACs.

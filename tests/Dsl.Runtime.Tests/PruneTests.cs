@@ -24,7 +24,7 @@ public class PruneTests
     {
         Assert.Equal(2, new MagnitudeMask(0.3).Pruned(5));
         Assert.Equal(0, new MagnitudeMask(0).Pruned(5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MagnitudeMask(1));
+        Assert.Contains("below 1", Assert.Throws<ArgumentOutOfRangeException>(() => new MagnitudeMask(1)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MagnitudeMask(-0.1));
     }
 

@@ -5,7 +5,7 @@ using Dsl.Parser.Semantics;
 namespace Dsl.Emitter;
 
 /// <summary>forward's expressions as C#; <c>nested</c> ones (operands of an operator) take parentheses.</summary>
-internal sealed class CSharpExpressions : ITensorExprVisitor<string>
+internal sealed class CSharpExpressions : ITensorExprVisitor<string>, ICallOperandVisitor<string>
 {
     public static readonly CSharpExpressions Top = new(nested: false);
     private static readonly CSharpExpressions Nested = new(nested: true);
@@ -30,12 +30,14 @@ internal sealed class CSharpExpressions : ITensorExprVisitor<string>
     public string Concat(TensorConcat c) =>
         "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => i.Accept(Top))) + ")";
 
-    public string TokensStart(TokensStart t) => $"tokens.Start({t.Input.Accept(Top)})";
+    public string Call(MethodCall m) =>
+        $"{(m.Target == null ? "" : CSharpNames.Escape(m.Target) + ".")}{m.Function}({string.Join(", ", m.Operands.Select(o => o.Accept(Top)))})";
 
-    public string TokensReduce(TokensReduce t) => $"TokenBlock.Reduce(tokens, {t.Input.Accept(Top)})";
+    public string Tensor(TensorOperand t) => t.Tensor.Accept(Top);
 
-    public string DistilledHeads(DistilledHeads d) =>
-        $"distillation.Heads({CSharpNames.Escape(d.Head)}, {CSharpNames.Escape(d.DistillationHead)}, {d.Input.Accept(Top)}, training)";
+    public string Name(NameOperand n) => CSharpNames.Escape(n.Name);
+
+    public string Training(TrainingOperand training) => "training";
 
     private static string ScalarOperand(ScalarExpr s) => s is BinaryExpr ? $"({CSharpScalars.Write(s)})" : CSharpScalars.Write(s);
 

@@ -123,7 +123,7 @@ public class SurvivorTests
         var plans = TokenPlans(model);
         Assert.All(plans, p => Assert.False(p.Learned));
         var block = Compile(TokensTests.Vit("@tokens(prune: [17, 9])")).Blocks.Single();
-        Assert.Contains(block.Forward, s => s.Value is Dsl.Parser.Semantics.TokensReduce);
+        Assert.Contains(block.Forward, s => s.Value is Dsl.Parser.Semantics.MethodCall { Function: "TokenBlock.Reduce" });
         // target: 1 is the full cost itself, which learned rates cannot aim at.
         Assert.StartsWith("@tokens target 0.000029 GMACs must be below the full cost", Assert.Single(Compile(TokensTests.Vit("@tokens(target: 1)")).Diagnostics).Message);
     }

@@ -230,8 +230,9 @@ public class LowBitTests
             new Semantics.ArgCode[] { new Semantics.TypeCode("Teacher"), new Semantics.RealCode(0), new Semantics.RealCode(1), new Semantics.RealCode(0.5), new Semantics.RealCode(1), new Semantics.ScalarCode(Semantics.ScalarExpr.Int(64)) },
             state.Args.Select(a => a.Value));
         Assert.Equal(new[] { "teacher", "soft", "temperature", "hard", "ranking", "pairs" }, state.Args.Select(a => a.Name));
-        var heads = Assert.IsType<Semantics.DistilledHeads>(student.Class.Forward.Last().Value);
-        Assert.Equal(("head", "head_dist"), (heads.Head, heads.DistillationHead));
+        var heads = Assert.IsType<Semantics.MethodCall>(student.Class.Forward.Last().Value);
+        Assert.Equal(("distillation", "Heads"), (heads.Target, heads.Function));
+        Assert.Equal(new[] { "head", "head_dist" }, heads.Operands.OfType<Semantics.NameOperand>().Select(n => n.Name));
         Assert.Contains(student.Class.Fields, f => f.Name == "head_dist");
         var head = student.Cost.Layers.Single(l => l.Path == "head");
         var twin = student.Cost.Layers.Single(l => l.Path == "head_dist");

@@ -540,7 +540,8 @@ internal sealed partial class DeclarationBinder
             return flowing;
         }
 
-        var stackInput = plans != null ? new TokensStart(input.Code) : input.Code;
+        // A @tokens stack starts with every token standing for one patch.
+        var stackInput = plans != null ? new MethodCall(TokensAnnotation.KindName, "Start", new[] { new TensorOperand(input.Code) }) : input.Code;
         return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", stackInput));
     }
 

@@ -213,11 +213,7 @@ public interface ITensorExprVisitor<out T>
 
     T Concat(TensorConcat concat);
 
-    T TokensStart(TokensStart start);
-
-    T TokensReduce(TokensReduce reduce);
-
-    T DistilledHeads(DistilledHeads heads);
+    T Call(MethodCall call);
 }
 
 public abstract record TensorExpr
@@ -237,9 +233,13 @@ public abstract record TensorExpr
                 foreach (var extra in f.ExtraInputs ?? new TensorExpr[0]) extra.CollectSymbols(into);
                 break;
             case TensorConcat c: foreach (var i in c.Items) i.CollectSymbols(into); break;
-            case TokensStart t: t.Input.CollectSymbols(into); break;
-            case TokensReduce t: into.Add("tokens"); t.Input.CollectSymbols(into); break;
-            case DistilledHeads d: d.Input.CollectSymbols(into); break;
+            case MethodCall m:
+                foreach (var operand in m.Operands)
+                {
+                    if (operand is TensorOperand t) t.Tensor.CollectSymbols(into);
+                    if (operand is NameOperand n) into.Add(n.Name);
+                }
+                break;
         }
     }
 }
@@ -275,25 +275,45 @@ public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : T
     public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Concat(this);
 }
 
-/// <summary>Starts a @tokens stack: every token represents one patch.</summary>
-public sealed record TokensStart(TensorExpr Input) : TensorExpr
-{
-    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.TokensStart(this);
-}
-
-/// <summary>Prunes and merges tokens after a block's attention (DiffRate).</summary>
-public sealed record TokensReduce(TensorExpr Input) : TensorExpr
-{
-    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.TokensReduce(this);
-}
-
 /// <summary>
-/// The classifier and its distillation head on the same features (DeiT): in training the
-/// classifier's logits, with the head's kept for the distillation loss; in eval their mean.
+/// A method's runtime function in forward: <c>Function</c> of the member or parameter
+/// <c>Target</c> (a token state's Start), or a static one when Target is null
+/// (TokenBlock.Reduce), with its operands in order.
 /// </summary>
-public sealed record DistilledHeads(string Head, string DistillationHead, TensorExpr Input) : TensorExpr
+public sealed record MethodCall(string? Target, string Function, IReadOnlyList<CallOperand> Operands) : TensorExpr
 {
-    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.DistilledHeads(this);
+    public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Call(this);
+}
+
+/// <summary>A back end's view of a method call's operands, one method per kind (see <see cref="IConstructionVisitor{T}"/>).</summary>
+public interface ICallOperandVisitor<out T>
+{
+    T Tensor(TensorOperand tensor);
+
+    T Name(NameOperand name);
+
+    T Training(TrainingOperand training);
+}
+
+/// <summary>What a method's call in forward takes: a tensor, a field or parameter by name, or whether the model is training.</summary>
+public abstract record CallOperand
+{
+    public abstract T Accept<T>(ICallOperandVisitor<T> visitor);
+}
+
+public sealed record TensorOperand(TensorExpr Tensor) : CallOperand
+{
+    public override T Accept<T>(ICallOperandVisitor<T> visitor) => visitor.Tensor(this);
+}
+
+public sealed record NameOperand(string Name) : CallOperand
+{
+    public override T Accept<T>(ICallOperandVisitor<T> visitor) => visitor.Name(this);
+}
+
+public sealed record TrainingOperand : CallOperand
+{
+    public override T Accept<T>(ICallOperandVisitor<T> visitor) => visitor.Training(this);
 }
 
 /// <summary>An annotation in force on a layer, with its checked arguments (typed: ints, floats, flags, words, lists).</summary>

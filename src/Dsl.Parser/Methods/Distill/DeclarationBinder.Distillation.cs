@@ -45,7 +45,9 @@ internal sealed partial class DeclarationBinder
             _fields.Fields.Add(new FieldModel(twin, field.Construction, field.Annotations));
             var cost = _fields.Costs.Last(c => c.Path == _pathPrefix + head);
             _fields.Costs.Add(cost with { Path = _pathPrefix + twin, Notes = cost.Notes.Concat(new[] { "distillation head" }).ToList() });
-            var heads = new DistilledHeads(head, twin, classifierCall.Input);
+            // In training the classifier's logits (the head's kept for the loss); in eval their mean.
+            var heads = new MethodCall("distillation", "Heads",
+                new CallOperand[] { new NameOperand(head), new NameOperand(twin), new TensorOperand(classifierCall.Input), new TrainingOperand() });
             if (last != null) _forward[_forward.IndexOf(last)] = last with { Value = heads };
             else output = output with { Code = heads };
         }

@@ -95,7 +95,8 @@ internal sealed partial class DeclarationBinder
         }
         var kept = System.Math.Min(value.Shape[1].Value, System.Math.Min(_tokenPlan!.Prune, _tokenPlan.Merge));
         _tokensAfterReduction = kept;
-        Assign(statement.Name.Text, new TokensReduce(value.Code));
+        // Prune and merge after the block's attention (a block used without a schedule passes tokens through).
+        Assign(statement.Name.Text, new MethodCall(null, "TokenBlock.Reduce", new CallOperand[] { new NameOperand(TokensAnnotation.KindName), new TensorOperand(value.Code) }));
         return new TensorValue(value.Shape.With(1, new Dim(kept, ScalarExpr.Int(kept))), value.Code);
     }
 

@@ -100,7 +100,7 @@ public static class CSharpEmitter
 
     private static void WriteConstructor(CodeWriter w, ClassModel model)
     {
-        var parameters = string.Join(", ", model.Parameters.Select(p => p.Kind == CtorParameterKind.TokenBlock
+        var parameters = string.Join(", ", model.Parameters.Select(p => p.Kind == CtorParameterKind.Method
             ? $"{ParameterType(p)} {Name(p.Name)} = null"
             : $"{ParameterType(p)} {Name(p.Name)}{(p.Default == null ? "" : " = " + CSharpScalars.Write(p.Default))}"));
         w.Open($"public {model.Name}({parameters}) : base(nameof({model.Name}))");
@@ -132,7 +132,7 @@ public static class CSharpEmitter
         return model.Parameters.Where(p => used.Contains(p.Name));
     }
 
-    private static string ParameterType(CtorParameter p) => p.Kind == CtorParameterKind.TokenBlock ? "TokenBlock?" : TypeName(p.Type);
+    private static string ParameterType(CtorParameter p) => p.RuntimeType ?? TypeName(p.Type);
 
     private static string TypeName(ScalarType type) => type switch
     {

@@ -246,7 +246,7 @@ internal sealed partial class DeclarationBinder
             .Select(s => new CtorParameter(s, ScalarType.Int, null, CtorParameterKind.InputDimension))
             .Concat(_ctorParameters)
             .ToList();
-        if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.TokenBlock));
+        if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.Method, "TokenBlock?"));
         var members = new[] { _distillation, TokenStateFor(_fields.Costs) }.OfType<MethodMember>().ToList();
         return new ClassModel(_decl.Name.Text, isModel, members, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
             _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);

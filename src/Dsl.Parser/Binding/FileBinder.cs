@@ -190,7 +190,7 @@ internal sealed class FileBinder
         Diagnostics.LeaveCall();
     }
 
-    private static bool HasTokenBlock(ClassModel model) => model.Parameters.Any(p => p.Kind == CtorParameterKind.TokenBlock);
+    private static bool TakesMethodObjects(ClassModel model) => model.Parameters.Any(p => p.Kind == CtorParameterKind.Method);
 
     private readonly Dictionary<(string Block, string Compression), string> _variants = new();
 
@@ -205,9 +205,9 @@ internal sealed class FileBinder
         var key = string.Join("|", model.Fields.Select(f => CompressionKey(f.Construction)));
         if (_variants.TryGetValue((model.Name, key), out var name))
         {
-            // A block used both with and without @tokens is emitted in its token-aware form,
-            // whose schedule parameter defaults to none.
-            if (!HasTokenBlock(_blockClasses[name]) && HasTokenBlock(model)) _blockClasses[name] = model with { Name = name };
+            // A block used both with and without a method's object (a @tokens schedule) is
+            // emitted in the form that takes it, whose parameter defaults to none.
+            if (!TakesMethodObjects(_blockClasses[name]) && TakesMethodObjects(model)) _blockClasses[name] = model with { Name = name };
             return name;
         }
         // The block's own name is its uncompressed form's; a compressed form is named after its

@@ -19,7 +19,8 @@ public sealed record ClassModel(
     string SourcePath,
     int SourceLine);
 
-public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, CtorParameterKind Kind);
+/// <param name="RuntimeType">For a method's parameter, the runtime type it takes (TokenBlock?); it defaults to none.</param>
+public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, CtorParameterKind Kind, string? RuntimeType = null);
 
 public enum CtorParameterKind
 {
@@ -29,8 +30,8 @@ public enum CtorParameterKind
     /// <summary>A block's input dimension that its layers' sizes depend on.</summary>
     InputDimension,
 
-    /// <summary>The block's share of a @tokens schedule (null when the block is used without one).</summary>
-    TokenBlock,
+    /// <summary>A method's object for this block (its share of a @tokens schedule), of <see cref="CtorParameter.RuntimeType"/>; none when the block is used without the method.</summary>
+    Method,
 }
 
 public sealed record FieldModel(string Name, Construction Construction, IReadOnlyList<AppliedAnnotation> Annotations);

@@ -73,12 +73,5 @@ internal sealed class CSharpArguments : IArgCodeVisitor<string>
 
     public string Type(TypeCode t) => $"typeof({CSharpNames.Escape(t.Class)})";
 
-    public string TokenBlock(TokenBlockCode t) => t.Learned
-        ? $"tokens.Learned(patches: {Whole(t.Patches)}, granularity: {Whole(t.Granularity)}, cost: {Cost(t.Cost!)}{(t.Reduce == "both" ? "" : $", reduce: \"{t.Reduce}\"")})"
-        : $"tokens.Block(prune: {Whole(t.Prune)}, merge: {Whole(t.Merge)}{(t.Cost == null ? "" : ", cost: " + Cost(t.Cost))})";
-
-    private static string Whole(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string Cost(TokenCostModel c) =>
-        $"new TokenCost({CSharpScalars.Number(c.PerToken)}, {CSharpScalars.Number(c.PerTokenPair)}, {CSharpScalars.Number(c.PerTokenAfter)})";
+    public string New(NewCode n) => $"new {n.Type}({string.Join(", ", n.Items.Select(i => i.Accept(this)))})";
 }

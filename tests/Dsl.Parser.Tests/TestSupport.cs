@@ -37,10 +37,11 @@ internal static class TestSupport
     }
 
     /// <summary>The @tokens plans handed to each block of the model's stack named <paramref name="stack"/>.</summary>
-    public static IReadOnlyList<Semantics.TokenBlockCode> TokenPlans(ModelResult model, string stack = "blocks")
+    /// <summary>Each block's share of a @tokens stack, read from its construction: tokens.Block(prune, merge[, cost]) or tokens.Learned(patches, granularity, cost[, reduce]).</summary>
+    public static IReadOnlyList<TokenSchedule> TokenPlans(ModelResult model, string stack = "blocks")
     {
         var repeat = (Semantics.RepeatConstruction)model.Class.Fields.Single(f => f.Name == stack).Construction;
-        return repeat.Copies.Cast<Semantics.BlockConstruction>().Select(b => b.Args.Select(a => a.Value).OfType<Semantics.TokenBlockCode>().Single()).ToList();
+        return repeat.Copies.Cast<Semantics.BlockConstruction>().Select(b => TokenSchedule.Of((Semantics.CallCode)b.Args.Single(a => a.Name == "tokens").Value)).ToList();
     }
 
     /// <summary>A model around one pipeline: input [N, ...dims], output input -> stages.</summary>
@@ -60,3 +61,20 @@ internal static class TestSupport
 
     public static double Ops(this Costs.CostReport report) => report.Total(Methods.LowBitMetrics.Ops);
 }
+
+/// <summary>A block's @tokens share as a test reads it.</summary>
+public sealed record TokenSchedule(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostFigures? Cost, string Reduce)
+{
+    public static TokenSchedule Of(Semantics.CallCode call)
+    {
+        var args = call.Args.ToDictionary(a => a.Name, a => a.Value);
+        long Int(string name) => args.TryGetValue(name, out var v) ? (long)((Semantics.ConstExpr)((Semantics.ScalarCode)v).Expr).Value : 0;
+        var cost = args.TryGetValue("cost", out var c)
+            ? ((Semantics.NewCode)c).Items.Cast<Semantics.RealCode>().Select(r => r.Value).ToList()
+            : null;
+        return new TokenSchedule(Int("prune"), Int("merge"), call.Function == "tokens.Learned", Int("patches"), Int("granularity"),
+            cost == null ? null : new TokenCostFigures(cost[0], cost[1], cost[2]), args.TryGetValue("reduce", out var r) ? ((Semantics.WordCode)r).Word : "both");
+    }
+}
+
+public sealed record TokenCostFigures(double PerToken, double PerTokenPair, double PerTokenAfter);

@@ -486,7 +486,7 @@ internal sealed partial class DeclarationBinder
             plans = TokenPlans(tokens, count.AsLong, input.Shape);
             if (plans == null) return null;
             _file.Used(tokens);
-            _tokenStack = ($"{fields.PathPrefix}{name}.", tokens);
+            _tokenStack = ($"{fields.PathPrefix}{name}.", tokens, plans);
             // The schedule is this stack's: blocks inside its blocks do not inherit it.
             inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span, tokens.Source) });
         }

@@ -35,7 +35,7 @@ internal sealed partial class DeclarationBinder
     private FieldCollector _fields = null!;
     private readonly TokenPlan? _tokenPlan;
     private bool _tokensReduced;
-    private (string Prefix, BoundAnnotation Annotation)? _tokenStack;
+    private (string Prefix, BoundAnnotation Annotation, IReadOnlyList<TokenPlan> Plans)? _tokenStack;
     private int _costRowsBeforeReduction;
     private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
     private long _tokensAfterReduction;
@@ -226,9 +226,8 @@ internal sealed partial class DeclarationBinder
                 _fields.Costs.Add(new LayerCost(_pathPrefix + TokensAnnotation.KindName, TokensAnnotation.KindName, output.Shape, 0, learning * candidates,
                     new AppliedAnnotation[0], new[] { "learned rates" }));
             }
-            var cost = plan.Costed ? BlockCost(tokensIn, _tokensAfterReduction) : null;
-            constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName,
-                new TokenBlockCode(plan.Prune, plan.Merge, plan.Learned, tokensIn - 1, plan.Granularity, cost, plan.Reduce)));
+            plan.Bound = (tokensIn - 1, plan.Costed ? BlockCost(tokensIn, _tokensAfterReduction) : null);
+            constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, plan.Code()));
         }
         var callerOutput = new Shape(output.Shape.Dims
             .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))

@@ -118,7 +118,7 @@ public interface IArgCodeVisitor<out T>
 
     T Reference(ReferenceCode reference);
 
-    T TokenBlock(TokenBlockCode block);
+    T New(NewCode create);
 
     T Real(RealCode real);
 
@@ -163,19 +163,11 @@ public sealed record ReferenceCode(string Name) : ArgCode
     public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Reference(this);
 }
 
-/// <summary>
-/// One block's @tokens schedule: fixed kept counts, or learned ones (over the block's
-/// <paramref name="Patches"/> patch tokens at <paramref name="Granularity"/>). Learned stacks
-/// carry every block's cost so the expected MACs can be computed while training;
-/// <paramref name="Reduce"/> says which reductions learn (both, prune or merge).
-/// </summary>
-public sealed record TokenBlockCode(long Prune, long Merge, bool Learned, long Patches, long Granularity, TokenCostModel? Cost, string Reduce = "both") : ArgCode
+/// <summary>A runtime object built from positional arguments, such as new TokenCost(256, 16, 256).</summary>
+public sealed record NewCode(string Type, IReadOnlyList<ArgCode> Items) : ArgCode
 {
-    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.TokenBlock(this);
+    public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.New(this);
 }
-
-/// <summary>A block's MACs for N tokens: PerToken·N + PerTokenPair·N² before the reduction, PerTokenAfter·N after it.</summary>
-public sealed record TokenCostModel(double PerToken, double PerTokenPair, double PerTokenAfter);
 
 /// <summary>A real number a method's state is built with, written so that it reads back exactly.</summary>
 public sealed record RealCode(double Value) : ArgCode

@@ -133,7 +133,7 @@ internal sealed partial class DeclarationBinder
     private MethodMember? TokenStateFor(IReadOnlyList<Costs.LayerCost> costs)
     {
         if (_tokenStack == null) return null;
-        var (prefix, annotation) = _tokenStack.Value;
+        var (prefix, annotation, _) = _tokenStack.Value;
         var total = costs.Sum(c => (double)c.Macs);
         var stack = costs.Where(c => c.Path.StartsWith(prefix, System.StringComparison.Ordinal)).Sum(c => (double)c.Macs);
         var args = annotation.Args!;
@@ -165,20 +165,17 @@ internal sealed partial class DeclarationBinder
     /// <summary>The stack's cost when every learning block keeps as few tokens as its candidates allow.</summary>
     private double? LeastMacs(double fixedMacs)
     {
-        var stackName = _tokenStack!.Value.Prefix.Substring(_pathPrefix.Length).TrimEnd('.');
-        if (_fields.Fields.FirstOrDefault(f => f.Name == stackName)?.Construction is not RepeatConstruction repeat) return null;
-        var plans = repeat.Copies.OfType<BlockConstruction>()
-            .Select(b => b.Args.Select(a => a.Value).OfType<TokenBlockCode>().FirstOrDefault())
-            .ToList();
-        if (plans.Count == 0 || plans.Any(p => p?.Cost == null)) return null;
-        double n = plans[0]!.Patches + 1;
+        var plans = _tokenStack!.Value.Plans;
+        if (plans.Any(p => p.Bound?.Cost == null)) return null;
+        double n = plans[0].Bound!.Value.Patches + 1;
         var macs = fixedMacs;
         foreach (var plan in plans)
         {
-            macs += plan!.Cost!.PerToken * n + plan.Cost.PerTokenPair * n * n;
-            var smallest = plan.Learned ? (plan.Patches - 1) % plan.Granularity + 1 + 1 : System.Math.Min(plan.Prune, plan.Merge);
+            var (patches, cost) = plan.Bound!.Value;
+            macs += cost!.PerToken * n + cost.PerTokenPair * n * n;
+            var smallest = plan.Learned ? (patches - 1) % plan.Granularity + 1 + 1 : System.Math.Min(plan.Prune, plan.Merge);
             n = System.Math.Min(n, smallest);
-            macs += plan.Cost.PerTokenAfter * n;
+            macs += cost.PerTokenAfter * n;
         }
         return macs;
     }

@@ -49,7 +49,7 @@ internal sealed class CSharpFieldTypes : IConstructionVisitor<string>
     public string Sequence(SequenceConstruction s) => "Sequential";
 }
 
-/// <summary>Constructor arguments, by name: scalars, words, lists, runtime calls, the token schedule.</summary>
+/// <summary>Constructor arguments, by name: scalars, words, lists, runtime calls and objects, types.</summary>
 internal sealed class CSharpArguments : IArgCodeVisitor<string>
 {
     public static readonly CSharpArguments Instance = new();

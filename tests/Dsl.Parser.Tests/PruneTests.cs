@@ -52,9 +52,13 @@ public class PruneTests
                 input x: [N, 4]
                 output x -> Unit(8) as a
             }
+            model Third @prune(amount: 0.3333333) {
+                input x: [N, 4]
+                output x -> Unit(8) as a
+            }
             """);
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(new[] { "UnitPrune50", "UnitPrune12_5" }, result.Blocks.Select(b => b.Name));
+        Assert.Equal(new[] { "UnitPrune50", "UnitPrune12_5", "UnitPrune33_33" }, result.Blocks.Select(b => b.Name));
     }
 
     [Fact]

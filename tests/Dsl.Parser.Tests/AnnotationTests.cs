@@ -98,6 +98,21 @@ public class LayerTraitTests
         ["attention"] = ("3, 4", "attention(2)"),
     };
 
+    [Theory]
+    [InlineData("3, 4", "attention(2)", "16 channels: 48 + 16")]
+    [InlineData("3, 5", "mlp(hidden: 3, out_features: 2)", "5 channels: 15 + 6")]
+    [InlineData("5", "linear(3)", "3 channels: 15")]
+    [InlineData("5", "linear(3, bias: false)", "3 channels: 15")]
+    [InlineData("4, 8, 8", "conv2d(6, kernel: 3, groups: 2)", "6 channels: 108")]
+    [InlineData("3, 8, 8", "patch_embed(dim: 4, patch: 4)", "4 channels: 192")]
+    public void Weight_layouts_count_each_inner_layers_weights_and_output_channels(string input, string stage, string note)
+    {
+        // attention on C = 4: qkv 3·4·4 and proj 4·4, 3·4 + 4 channels; mlp 5 → 3 → 2; a grouped
+        // conv 6·(4/2)·9; patch_embed 4·3·4·4.
+        var layer = Single(Compile(Model(input, $"{stage} @testw"), TestQuantAnnotation.Catalog)).Cost.Layers[0];
+        Assert.Contains(note, layer.Notes);
+    }
+
     [Fact]
     public void Every_layer_a_weight_method_reaches_lays_out_its_weights_for_the_methods_counting()
     {

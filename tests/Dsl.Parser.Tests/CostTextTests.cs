@@ -7,7 +7,13 @@ namespace Dsl.Parser.Tests;
 public class CostTextTests
 {
     [Theory]
+    [InlineData(0, "MACs", "0 MACs")]
     [InlineData(999, "MACs", "999 MACs")]
+    [InlineData(10_000, "MACs", "10.00 KMACs")]
+    [InlineData(12_346, "MACs", "12.35 KMACs")]
+    [InlineData(100_000, "MACs", "100.0 KMACs")]
+    [InlineData(123_456, "MACs", "123.5 KMACs")]
+    [InlineData(1_500_000_000_000, "MACs", "1500.0 GMACs")]
     [InlineData(1_000, "MACs", "1.000 KMACs")]
     [InlineData(12_340, "MACs", "12.34 KMACs")]
     [InlineData(123_400, "MACs", "123.4 KMACs")]

@@ -123,7 +123,11 @@ public class SurvivorTests
         var plans = TokenPlans(model);
         Assert.All(plans, p => Assert.False(p.Learned));
         var block = Compile(TokensTests.Vit("@tokens(prune: [17, 9])")).Blocks.Single();
-        Assert.Contains(block.Forward, s => s.Value is Dsl.Parser.Semantics.MethodCall { Function: "TokenBlock.Reduce" });
+        var reduce = (Dsl.Parser.Semantics.MethodCall)block.Forward.Single(s => s.Value is Dsl.Parser.Semantics.MethodCall { Function: "TokenBlock.Reduce" }).Value;
+        // TokenBlock.Reduce(tokens, x): the block's share of the schedule, then the tokens.
+        Assert.Equal("tokens", Assert.IsType<Dsl.Parser.Semantics.NameOperand>(reduce.Operands[0]).Name);
+        Assert.IsType<Dsl.Parser.Semantics.TensorOperand>(reduce.Operands[1]);
+        Assert.Equal(2, reduce.Operands.Count);
         // target: 1 is the full cost itself, which learned rates cannot aim at.
         Assert.StartsWith("@tokens target 0.000029 GMACs must be below the full cost", Assert.Single(Compile(TokensTests.Vit("@tokens(target: 1)")).Diagnostics).Message);
     }

@@ -12,7 +12,7 @@ namespace Dsl.Parser.Tests;
 /// </summary>
 internal sealed class TestQuantAnnotation : AnnotationSchema
 {
-    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation()).With(new TestModelAnnotation());
+    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation()).With(new TestModelAnnotation()).With(new TestWeightsAnnotation());
 
     public override string Name => "testq";
 
@@ -24,6 +24,19 @@ internal sealed class TestQuantAnnotation : AnnotationSchema
 
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) =>
         cost with { Macs = cost.Macs * args.Scalar("bits")!.AsLong / 32, Notes = cost.Notes.Append($"{args.Scalar("bits")!.AsLong}-bit").ToList() };
+}
+
+/// <summary>A kind that writes each layer's weight layout into its notes, to check the layouts methods count with.</summary>
+internal sealed class TestWeightsAnnotation : AnnotationSchema
+{
+    public override string Name => "testw";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new ParamSpec[0];
+
+    public override IReadOnlyCollection<string> Families { get; } = new[] { "attention", "conv", "linear" };
+
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) =>
+        cost with { Notes = cost.Notes.Append($"{layer.Weights!.Channels} channels: {string.Join(" + ", layer.Weights.Sizes)}").ToList() };
 }
 
 /// <summary>A model-level kind other than @distill: it configures the model and has no teacher.</summary>

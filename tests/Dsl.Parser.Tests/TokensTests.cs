@@ -177,6 +177,8 @@ public class TokensTests
         Assert.Equal("[N, 17, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
         var state = Assert.Single(model.Class.Members);
         Assert.Equal(("tokens", "TokenState", "Tokens"), (state.Field, state.Type, state.Property));
+        Assert.Equal(("What the blocks of the @tokens stack share: token sizes, class attention, learned rates.", "The @tokens stack's state: its learned schedule and expected MACs."),
+            (state.Summary, state.PropertySummary));
         var args = state.Args.ToDictionary(a => a.Name, a => ((Semantics.RealCode)a.Value).Value);
         Assert.Equal(28_728, model.Cost.Macs);
         Assert.Equal(0.9 * 28_728, args["target_macs"], 6);

@@ -51,6 +51,13 @@ public abstract class AnnotationSchema
     /// <summary>For a kind written on a model (<see cref="OnModel"/>): whether its arguments fit that model and its file; a problem or null.</summary>
     public virtual AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model) => null;
 
+    /// <summary>
+    /// For a kind written on a model: completes the bound model (@distill adds its state and,
+    /// for hard distillation, a distillation head) and returns its output, or null after
+    /// reporting why it cannot.
+    /// </summary>
+    public virtual TensorValue? AssembleModel(ModelAssembly model, BoundArguments args, TensorValue output) => output;
+
     /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
     public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;
 

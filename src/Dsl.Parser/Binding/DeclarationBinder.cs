@@ -38,6 +38,7 @@ internal sealed partial class DeclarationBinder
     private (string Prefix, BoundAnnotation Annotation, IReadOnlyList<TokenPlan> Plans)? _tokenStack;
     private int _costRowsBeforeReduction;
     private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
+    private readonly List<MethodMember> _methodMembers = new();
     private long _tokensAfterReduction;
 
     public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, TokenPlan? tokenPlan = null)
@@ -163,8 +164,13 @@ internal sealed partial class DeclarationBinder
         if (shape == null) return null;
         var output = BindBody(inputs, new[] { shape });
         if (output == null) return null;
-        output = BindDistillation(output);
-        if (output == null) return null;
+        var assembly = new ModelAssembly(_pathPrefix, _forward, _fields.Fields, _fields.Costs, _names, _diagnostics);
+        foreach (var a in _modelAnnotations)
+        {
+            output = a.Schema!.AssembleModel(assembly, a.Args!, output);
+            if (output == null) return null;
+        }
+        _methodMembers.AddRange(assembly.Members);
         if (Limits.Excess(_fields.Costs, _file.Catalog.Metrics) is { } excess)
         {
             _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
@@ -246,7 +252,7 @@ internal sealed partial class DeclarationBinder
             .Concat(_ctorParameters)
             .ToList();
         if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.Method, "TokenBlock?"));
-        var members = new[] { _distillation, TokenStateFor(_fields.Costs) }.OfType<MethodMember>().ToList();
+        var members = _methodMembers.Concat(new[] { TokenStateFor(_fields.Costs) }.OfType<MethodMember>()).ToList();
         return new ClassModel(_decl.Name.Text, isModel, members, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
             _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -56,4 +57,50 @@ public sealed class DistillAnnotation : AnnotationSchema
             : null;
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => DistillDiagnostics.All;
+
+    /// <summary>
+    /// Adds the model's distillation state and, for hard distillation, DeiT's distillation head:
+    /// a copy of the classifier that produces the output, on the same features, named
+    /// {classifier}_dist; forward returns the classifier's logits in training (the head's kept
+    /// for the loss) and their mean in eval.
+    /// </summary>
+    public override TensorValue? AssembleModel(ModelAssembly model, BoundArguments args, TensorValue output)
+    {
+        if (args.Scalar("hard")!.Concrete > 0)
+        {
+            // The output is the variable the last statement assigned, or an expression.
+            var last = output.Code is VariableRef v ? model.Forward.LastOrDefault(s => s.Variable == v.Name) : null;
+            var producer = last?.Value ?? output.Code;
+            if (producer is not ApplyField classifier || !LayerCatalog.Has(classifier.Layer, LayerTraits.Dense) ||
+                model.Fields.FirstOrDefault(f => f.Name == classifier.Field) is not { } field)
+            {
+                model.Diagnostics.Report(DistillDiagnostics.NoClassifier, args.SpanOf("hard"),
+                    "hard distillation trains a distillation head beside the classifier, so the model's output must come straight from a linear layer (its classifier)");
+                return null;
+            }
+            var twin = field.Name + "_dist";
+            if (model.IsTaken(twin))
+            {
+                model.Diagnostics.Report(DistillDiagnostics.HeadNameTaken, args.SpanOf("hard"), $"the distillation head would be named '{twin}', which this model already uses; rename the classifier with 'as'");
+                return null;
+            }
+            model.Fields.Add(new FieldModel(twin, field.Construction, field.Annotations));
+            var cost = model.Costs.Last(c => c.Path == model.PathPrefix + field.Name);
+            model.Costs.Add(cost with { Path = model.PathPrefix + twin, Notes = cost.Notes.Concat(new[] { "distillation head" }).ToList() });
+            var heads = new MethodCall("distillation", "Heads",
+                new CallOperand[] { new NameOperand(field.Name), new NameOperand(twin), new TensorOperand(classifier.Input), new TrainingOperand() });
+            if (last != null) model.Forward[model.Forward.IndexOf(last)] = last with { Value = heads };
+            else output = output with { Code = heads };
+        }
+        ConstructionArg Real(string name) => new(name, new RealCode(args.Scalar(name)!.Concrete));
+        model.Members.Add(new MethodMember("distillation", "DistillationState",
+            new[]
+            {
+                new ConstructionArg("teacher", new TypeCode(args.Word("teacher"))), Real("soft"), Real("temperature"), Real("hard"), Real("ranking"),
+                new ConstructionArg("pairs", new ScalarCode(ScalarExpr.Int(args.Scalar("pairs")!.AsLong))),
+            },
+            "@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.",
+            "Distillation", "What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.", Interface: "IDistilled"));
+        return output;
+    }
 }

@@ -22,16 +22,23 @@ public sealed class AnnotationCatalog
         ["dynamic"] = "DDA dynamic width",
     };
 
+    private readonly List<AnnotationSchema> _ordered;
     private readonly Dictionary<string, AnnotationSchema> _kinds;
 
-    private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds) => _kinds = kinds.ToDictionary(k => k.Name);
+    private AnnotationCatalog(IEnumerable<AnnotationSchema> kinds)
+    {
+        _ordered = kinds.ToList();
+        _kinds = _ordered.ToDictionary(k => k.Name);
+        // In registration order: the order of cmodel cost's columns and JSON keys.
+        Metrics = _ordered.SelectMany(k => k.Metrics).Distinct().ToList();
+    }
 
     public static AnnotationCatalog Default { get; } = new(MethodRegistry.All);
 
-    public AnnotationCatalog With(AnnotationSchema schema) => new(_kinds.Values.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
+    public AnnotationCatalog With(AnnotationSchema schema) => new(_ordered.Where(k => k.Name != schema.Name).Concat(new[] { schema }));
 
     /// <summary>The cost metrics of its kinds, once each.</summary>
-    public IReadOnlyList<Costs.CostMetric> Metrics => _kinds.Values.SelectMany(k => k.Metrics).Distinct().ToList();
+    public IReadOnlyList<Costs.CostMetric> Metrics { get; }
 
     public AnnotationSchema? Find(string name) => _kinds.TryGetValue(name, out var schema) ? schema : null;
 

@@ -30,7 +30,7 @@ public static class ReservedNames
     /// methods' cost constants, and the properties exposing the methods' state (Tokens, Distillation).
     /// </summary>
     public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "OutputShape" }
-        .Concat(MethodRegistry.Metrics.Select(m => m.ConstantName))
+        .Concat(Annotations.AnnotationCatalog.Default.Metrics.Select(m => m.ConstantName))
         .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
 
     /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>

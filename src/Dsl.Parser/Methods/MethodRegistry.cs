@@ -1,7 +1,5 @@
 using System.Collections.Generic;
-using System.Linq;
 using Dsl.Parser.Annotations;
-using Dsl.Parser.Costs;
 
 namespace Dsl.Parser.Methods;
 
@@ -21,6 +19,4 @@ public static class MethodRegistry
         new PruneAnnotation(),
     };
 
-    /// <summary>The cost metrics of every method, once each, in registration order.</summary>
-    public static IReadOnlyList<CostMetric> Metrics { get; } = All.SelectMany(m => m.Metrics).Distinct().ToList();
 }

@@ -89,7 +89,7 @@ public class DiagnosticTests
             "model M {\n    input x: [N, 5, 8]\n    output x -> repeat(2) { B(8) } @tokens(prune: [4, 3])\n}", 11, 36,
             "@tokens reduces tokens after a block's attention, but block 'B' has no attention layer (in the call at (11,29))" },
         { "CM0111", "model M {\n    input x: [N, 5, 8]\n    output x -> repeat(2) { attention(2) } @tokens(prune: [4, 3])\n}", 3, 44,
-            "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }" },
+            "@tokens needs the repeated stage to be one block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }" },
         { "CM0112", TokensTests.Vit("@tokens(target_gmacs: 1)"), 9, 43, "@tokens target 1 GMACs must be below the full cost, 0.000029 GMACs" },
         { "CM0113", TokensTests.Vit("@tokens(target: 0.3)"), 9, 43,
             "@tokens target 0.000009 GMACs is below the least this stack can cost, 0.000026 GMACs (exempt blocks keep every token and each block attends to the tokens it receives)" },

@@ -32,6 +32,7 @@ public class HostileInputTests
         { "model M { input x: [N, 4] output x -> relu as Macs }", "CM0022" },
         { "model M { input x: [N, 4] output x -> linear(4) as forward }", "CM0022" },
         { "block M { input x: [N, 4] output x }\nmodel m { input x: [N, 4] output x -> M }", "CM0022" },
+        { "block TokenBlock { input x: [N, 4] output x }\nmodel M { input x: [N, 4] output x -> TokenBlock }", "CM0022" },
     };
 
     [Theory]

@@ -229,4 +229,12 @@ public class TokensTests
         var d = Assert.Single(Compile(Vit("@tokens(prune: [17, 9], reduce: merge)")).Diagnostics, d => d.IsError);
         Assert.Equal("reduce: chooses which reductions learn; with fixed counts, give only the list you need (prune: or merge:)", d.Message);
     }
+
+    [Fact]
+    public void Each_copy_of_the_stack_is_one_block()
+    {
+        // Two blocks per copy would take one block's share twice: the schedule counts blocks.
+        var d = Assert.Single(Compile(Vit("@tokens(prune: [17, 9])").Replace("repeat(2) { B(8) }", "repeat(2) { B(8) -> B(8) }")).Diagnostics, d => d.IsError);
+        Assert.Equal(("CM0111", "@tokens needs the repeated stage to be one block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }"), (d.Id, d.Message));
+    }
 }

@@ -72,6 +72,15 @@ public class ContractTests
     }
 
     [Fact]
+    public void Every_runtime_type_a_method_names_is_a_public_type_of_the_runtime()
+    {
+        var types = typeof(Layers).Assembly.GetExportedTypes().Select(t => t.Name.Split('`')[0]).ToHashSet();
+        var named = MethodRegistry.All.SelectMany(m => m.RuntimeTypes.Select(t => (m.Name, Type: t))).ToList();
+        Assert.Contains(("tokens", "TokenBlock"), named);
+        Assert.All(named, n => Assert.True(types.Contains(n.Type), $"@{n.Name} names {n.Type}, which the runtime does not export"));
+    }
+
+    [Fact]
     public void Reserved_names_cover_every_member_of_a_torchsharp_module()
     {
         var members = typeof(nn.Module<Tensor, Tensor>)

@@ -36,6 +36,9 @@ public abstract class AnnotationSchema
     /// <summary>Names the generated class takes for the method's state (tokens, distillation): a layer of a declaration using the kind cannot take them.</summary>
     public virtual IReadOnlyCollection<string> ClassMembers => System.Array.Empty<string>();
 
+    /// <summary>The runtime types the method's generated code names (TokenState, TokenBlock): no model or block may take these names.</summary>
+    public virtual IReadOnlyCollection<string> RuntimeTypes => System.Array.Empty<string>();
+
     /// <summary>
     /// The runtime function that converts an annotated layer, called as
     /// <c>Function(layer, every argument by name)</c>; null when the kind needs no conversion.
@@ -57,6 +60,14 @@ public abstract class AnnotationSchema
     /// reporting why it cannot.
     /// </summary>
     public virtual TensorValue? AssembleModel(ModelAssembly model, BoundArguments args, TensorValue output) => output;
+
+    /// <summary>
+    /// The repeat phase, for a kind in force over a repeat: its plan for the stack, one share per
+    /// copy (DiffRate's schedule), or null when it does not plan this repeat (or after
+    /// <see cref="RepeatSite.Fail"/>). A planned kind is used there, and blocks inside the
+    /// stack's blocks do not inherit it.
+    /// </summary>
+    public virtual StackPlan? PlanStack(RepeatSite site) => null;
 
     /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
     public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;

@@ -5,7 +5,6 @@ using Dsl.Parser.Text;
 
 namespace Dsl.Parser.Annotations;
 
-/// <summary>An annotation after checking, where it was written, with its arguments.</summary>
 /// <summary>An annotation as written, checked; <see cref="Source"/> is the file it is written in (a call may lend it to another file's block).</summary>
 public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, BoundArguments? Args, IReadOnlyList<string> Exempted, TextSpan Span, SourceText? Source = null)
 {
@@ -51,6 +50,9 @@ public sealed class AnnotationScope
 
     /// <summary>The annotation of a kind in force here, if any.</summary>
     public BoundAnnotation? Find(string kind) => _active.TryGetValue(kind, out var a) ? a : null;
+
+    /// <summary>The annotations in force here, in kind order.</summary>
+    public IReadOnlyList<BoundAnnotation> Active => _active.Values.OrderBy(a => a.Kind, System.StringComparer.Ordinal).ToList();
 
     /// <summary>The annotations that apply to a layer of this family, in kind order.</summary>
     public IReadOnlyList<BoundAnnotation> For(string family) =>

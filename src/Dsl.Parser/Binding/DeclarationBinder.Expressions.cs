@@ -331,14 +331,8 @@ internal sealed partial class DeclarationBinder
     }
 
     /// <summary>Applies one stage to a tensor, adding the field(s) and cost rows it creates.</summary>
-    private TensorValue? ApplyStage(TensorValue input, StageSyntax stage, FieldCollector fields, AnnotationScope scope, TokenPlan? plan = null)
+    private TensorValue? ApplyStage(TensorValue input, StageSyntax stage, FieldCollector fields, AnnotationScope scope, IReadOnlyList<BlockShare>? shares = null)
     {
-        if (plan != null && !(stage is LayerStageSyntax b && _file.FindBlock(b.Name.Text) != null))
-        {
-            _diagnostics.Report(plan.Annotation.Source, TokensDiagnostics.StageNotBlock, plan.Annotation.Span,
-                "@tokens needs the repeated stage to be a block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }");
-            return null;
-        }
         switch (stage)
         {
             case RepeatStageSyntax repeat:
@@ -346,7 +340,7 @@ internal sealed partial class DeclarationBinder
             case LayerStageSyntax layer when LayerCatalog.All.TryGetValue(layer.Name.Text, out var spec):
                 return ApplyLayer(input, layer, spec, fields, scope);
             case LayerStageSyntax call when _file.FindBlock(call.Name.Text) is { } block:
-                return ApplyBlock(input, call, block, fields, scope, plan);
+                return ApplyBlock(input, call, block, fields, scope, shares ?? new BlockShare[0]);
             case LayerStageSyntax concat when concat.Name.Text == LayerCatalog.Concat:
                 _diagnostics.Report(DiagnosticDescriptors.ValueKind, concat.Name.Span, "a layer or block", "concat",
                     "a function of several tensors; write `concat(a, b, dim: 1)` as an expression");
@@ -372,8 +366,7 @@ internal sealed partial class DeclarationBinder
 
         var name = fields.Name(stage.Alias, spec.Name);
         var constructionArgs = binding.Inferred.Concat(args.Ordered.Where(a => a.Explicit).Select(a => new ConstructionArg(a.Spec.Name, Code(a.Value!)))).ToList();
-        // Under @tokens the attention weighs tokens by size and reports its class attention.
-        if (_tokenPlan != null && spec is AttentionSpec) constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, new ReferenceCode(TokensAnnotation.KindName)));
+        foreach (var share in _shares) constructionArgs.AddRange(share.LayerArguments(spec));
         var effective = scope.Overlay(own).For(spec.Family);
         foreach (var a in effective)
         {
@@ -411,7 +404,7 @@ internal sealed partial class DeclarationBinder
         _ => throw new System.InvalidOperationException("tensors are not constructor arguments"),
     };
 
-    private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope, TokenPlan? plan)
+    private TensorValue? ApplyBlock(TensorValue input, LayerStageSyntax stage, DeclarationSyntax block, FieldCollector fields, AnnotationScope scope, IReadOnlyList<BlockShare> shares)
     {
         var own = BindAnnotations(stage.Annotations, target: null, $"the call of '{block.Name.Text}'");
         foreach (var a in own) _file.Placed(a, $"the call of '{block.Name.Text}'");
@@ -451,7 +444,7 @@ internal sealed partial class DeclarationBinder
         var name = fields.Name(stage.Alias, Naming.Snake(block.Name.Text));
         try
         {
-            var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own), plan);
+            var binder = new DeclarationBinder(_file, block, fields.PathPrefix + name + ".", scope.Overlay(own), shares);
             var result = binder.BindBlock(args, input.Shape, extras.ToDictionary(e => e.Key, e => e.Value.Shape), stage.Name.Span);
             if (result == null) return null;
             fields.Fields.Add(new FieldModel(name, result.Value.Construction, new AppliedAnnotation[0]));
@@ -480,16 +473,24 @@ internal sealed partial class DeclarationBinder
         }
         var inner = scope.Overlay(own);
         var name = fields.Name(repeat.Alias, "repeat");
-        List<TokenPlan>? plans = null;
-        if (inner.Find(TokensAnnotation.KindName) is { } tokens && repeat.Body.Any(ContainsAttention))
+        var plans = new List<StackPlan>();
+        var planned = new List<BoundAnnotation>();
+        foreach (var a in inner.Active)
         {
-            plans = TokenPlans(tokens, count.AsLong, input.Shape);
-            if (plans == null) return null;
-            _file.Used(tokens);
-            _tokenStack = ($"{fields.PathPrefix}{name}.", tokens, plans);
-            // The schedule is this stack's: blocks inside its blocks do not inherit it.
-            inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, new[] { TokensAnnotation.KindName }, tokens.Span, tokens.Source) });
+            var site = new RepeatSite(a, count.AsLong, input.Shape, $"{fields.PathPrefix}{name}.",
+                repeat.Body.Count == 1 && repeat.Body[0] is LayerStageSyntax only && _file.FindBlock(only.Name.Text) != null,
+                trait => repeat.Body.Any(st => Contains(st, trait, new HashSet<string>())), _diagnostics);
+            var plan = a.Schema!.PlanStack(site);
+            if (site.Failed) return null;
+            if (plan == null) continue;
+            _file.Used(a);
+            plans.Add(plan);
+            planned.Add(a);
         }
+        _stacks.AddRange(plans);
+        // A stack's plan is its own: blocks inside its blocks do not inherit the kind.
+        if (planned.Count > 0)
+            inner = inner.Overlay(new[] { new BoundAnnotation(AnnotationCatalog.Exempt, null, null, planned.Select(a => a.Kind).ToList(), planned[0].Span, planned[0].Source) });
         var copies = new List<Construction>();
         TensorValue? current;
         try
@@ -519,7 +520,7 @@ internal sealed partial class DeclarationBinder
                         _diagnostics.Report(DiagnosticDescriptors.ValueKind, l.Name.Span, "a layer with its own module", l.Name.Text, "a parameter of the enclosing model; use it outside repeat");
                         return null;
                     }
-                    copyInput = ApplyStage(copyInput, stage, copyFields, inner, plans?[i]);
+                    copyInput = ApplyStage(copyInput, stage, copyFields, inner, plans.Select(p => p.ShareOf(i)).ToList());
                     if (copyInput == null) return null;
                 }
                 flowing = copyInput;
@@ -540,24 +541,22 @@ internal sealed partial class DeclarationBinder
             return flowing;
         }
 
-        // A @tokens stack starts with every token standing for one patch.
-        var stackInput = plans != null ? new MethodCall(TokensAnnotation.KindName, "Start", new[] { new TensorOperand(input.Code) }) : input.Code;
+        var stackInput = plans.Aggregate(input.Code, (code, plan) => plan.Enter(code));
         return new TensorValue(current.Shape, new ApplyField(name, FieldStyle.Module, "repeat", stackInput));
     }
 
-    private bool ContainsAttention(StageSyntax stage) => ContainsAttention(stage, new HashSet<string>());
-
-    private bool ContainsAttention(StageSyntax stage, HashSet<string> visited) => stage switch
+    /// <summary>Whether a layer with <paramref name="trait"/> is in the stage, inside the blocks it calls included.</summary>
+    private bool Contains(StageSyntax stage, LayerTraits trait, HashSet<string> visited) => stage switch
     {
-        LayerStageSyntax l when LayerCatalog.Has(l.Name.Text, LayerTraits.TokenMixing) => true,
+        LayerStageSyntax l when LayerCatalog.Has(l.Name.Text, trait) => true,
         LayerStageSyntax l when _file.FindBlock(l.Name.Text) is { } block && visited.Add(block.Name.Text) =>
             block.Body.SelectMany(s => s switch
             {
                 AssignmentSyntax a => Stages(a.Value),
                 OutputSyntax o => Stages(o.Value),
                 _ => Enumerable.Empty<StageSyntax>(),
-            }).Any(st => ContainsAttention(st, visited)),
-        RepeatStageSyntax r => r.Body.Any(st => ContainsAttention(st, visited)),
+            }).Any(st => Contains(st, trait, visited)),
+        RepeatStageSyntax r => r.Body.Any(st => Contains(st, trait, visited)),
         _ => false,
     };
 

@@ -33,20 +33,19 @@ internal sealed partial class DeclarationBinder
     private readonly List<string> _inputSymbols = new();
     private int _temporaries;
     private FieldCollector _fields = null!;
-    private readonly TokenPlan? _tokenPlan;
-    private bool _tokensReduced;
-    private (string Prefix, BoundAnnotation Annotation, IReadOnlyList<TokenPlan> Plans)? _tokenStack;
-    private int _costRowsBeforeReduction;
+    /// <summary>The shares of the stack plans this block is a copy of (DiffRate's schedule), in kind order.</summary>
+    private readonly IReadOnlyList<BlockShare> _shares;
+    /// <summary>The plans of the stacks this declaration holds, whose state its class keeps.</summary>
+    private readonly List<StackPlan> _stacks = new();
     private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
     private readonly List<MethodMember> _methodMembers = new();
-    private long _tokensAfterReduction;
 
-    public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, TokenPlan? tokenPlan = null)
+    public DeclarationBinder(FileBinder file, DeclarationSyntax decl, string pathPrefix, AnnotationScope scope, IReadOnlyList<BlockShare>? shares = null)
     {
         _file = file;
         _decl = decl;
         _pathPrefix = pathPrefix;
-        _tokenPlan = tokenPlan;
+        _shares = shares ?? new BlockShare[0];
         _diagnostics = file.Diagnostics;
         var where = $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'";
         var header = BindAnnotations(decl.Annotations, target: null, where, modelHeader: decl.Kind == DeclarationKind.Model);
@@ -59,7 +58,7 @@ internal sealed partial class DeclarationBinder
             .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text))
             .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text))));
         // The methods' state members (a token state, a block's share of a schedule) keep their names.
-        foreach (var used in AnnotationsIn(decl).Select(a => file.Catalog.Find(a.Name.Text)).Concat(new[] { tokenPlan?.Annotation.Schema }))
+        foreach (var used in AnnotationsIn(decl).Select(a => file.Catalog.Find(a.Name.Text)).Concat(_shares.Select(share => share.Annotation.Schema)))
         {
             if (used != null) _names.UnionWith(used.ClassMembers);
         }
@@ -209,31 +208,17 @@ internal sealed partial class DeclarationBinder
         }
         var output = BindBody(inputs, shapes);
         if (output == null) return null;
-        if (_tokenPlan != null && !_tokensReduced)
-        {
-            _diagnostics.Report(_tokenPlan.Annotation.Source, TokensDiagnostics.NoAttention, _tokenPlan.Annotation.Span,
-                $"@tokens reduces tokens after a block's attention, but block '{_decl.Name.Text}' has no attention layer");
-            return null;
-        }
         var model = MakeClass(inputs, output, isModel: false);
         var className = _file.RecordBlockClass(model);
         var constructionArgs = model.Parameters
             .Where(p => p.Kind == CtorParameterKind.InputDimension || (p.Kind == CtorParameterKind.Declared && args[p.Name].Explicit))
             .Select(p => new ConstructionArg(p.Name, new ScalarCode(callerTerms[p.Name])))
             .ToList();
-        if (_tokenPlan is { } plan)
+        foreach (var share in _shares)
         {
-            var tokensIn = callerInput[1].Value;
-            if (plan.Learned)
-            {
-                // The rate logits, one per candidate for pruning and for merging, are trainable parameters.
-                var candidates = (tokensIn - 1 + plan.Granularity - 1) / plan.Granularity;
-                var learning = plan.Reduce == "both" ? 2 : 1;
-                _fields.Costs.Add(new LayerCost(_pathPrefix + TokensAnnotation.KindName, TokensAnnotation.KindName, output.Shape, 0, learning * candidates,
-                    new AppliedAnnotation[0], new[] { "learned rates" }));
-            }
-            plan.Bound = (tokensIn - 1, plan.Costed ? BlockCost(tokensIn, _tokensAfterReduction) : null);
-            constructionArgs.Add(new ConstructionArg(TokensAnnotation.KindName, plan.Code()));
+            var code = share.Complete(new BlockSite(_decl.Name.Text, _pathPrefix, callerInput, output.Shape, _fields.Costs, _diagnostics));
+            if (code == null) return null;
+            constructionArgs.Add(new ConstructionArg(share.Parameter.Name, code));
         }
         var callerOutput = new Shape(output.Shape.Dims
             .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
@@ -251,8 +236,8 @@ internal sealed partial class DeclarationBinder
             .Select(s => new CtorParameter(s, ScalarType.Int, null, CtorParameterKind.InputDimension))
             .Concat(_ctorParameters)
             .ToList();
-        if (_tokenPlan != null) parameters.Add(new CtorParameter(TokensAnnotation.KindName, ScalarType.Int, null, CtorParameterKind.Method, "TokenBlock?"));
-        var members = _methodMembers.Concat(new[] { TokenStateFor(_fields.Costs) }.OfType<MethodMember>()).ToList();
+        parameters.AddRange(_shares.Select(share => new CtorParameter(share.Parameter.Name, ScalarType.Int, null, CtorParameterKind.Method, share.Parameter.RuntimeType)));
+        var members = _methodMembers.Concat(_stacks.Select(stack => stack.ClassMember(_fields.Costs, _diagnostics)).OfType<MethodMember>()).ToList();
         return new ClassModel(_decl.Name.Text, isModel, members, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
             _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
     }
@@ -461,9 +446,13 @@ internal sealed partial class DeclarationBinder
             _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, overwritten.Span, a.Name.Text);
         }
         var bound = new TensorValue(value.Shape, new VariableRef(a.Name.Text));
-        if (_tokenPlan != null && !_tokensReduced && Stages(a.Value).OfType<LayerStageSyntax>().Any(st => LayerCatalog.Has(st.Name.Text, LayerTraits.TokenMixing)))
+        var layers = Stages(a.Value).OfType<LayerStageSyntax>()
+            .Select(st => LayerCatalog.All.TryGetValue(st.Name.Text, out var spec) ? spec : null).OfType<LayerSpec>().ToList();
+        foreach (var share in _shares)
         {
-            return ReduceTokens(bound, a);
+            var changed = share.AfterStatement(new StatementSite(a.Name.Text, bound, a.Span, layers, _fields.Costs.Count, code => Assign(a.Name.Text, code), _diagnostics));
+            if (changed == null) return null;
+            bound = changed;
         }
         return bound;
     }

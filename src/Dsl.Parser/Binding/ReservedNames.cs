@@ -34,11 +34,11 @@ public static class ReservedNames
         .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
 
     /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>
-    public static readonly HashSet<string> TypeNames = new()
+    public static readonly HashSet<string> TypeNames = new(new[]
     {
         "System", "TorchSharp", "Dsl", "torch", "nn", "Tensor", "Parameter", "Sequential", "Layers", "Ops", "Compression",
-        "TokenState", "DistillationState", "IDistilled", "Module", "CostMetric", "CostMetricAttribute",
-    };
+        "Module", "CostMetric", "CostMetricAttribute",
+    }.Concat(MethodRegistry.All.SelectMany(m => m.RuntimeTypes)));
 
     public static readonly HashSet<string> ModuleMembers = new()
     {

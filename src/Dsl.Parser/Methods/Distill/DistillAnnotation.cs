@@ -39,6 +39,8 @@ public sealed class DistillAnnotation : AnnotationSchema
     /// <summary>The model's distillation state.</summary>
     public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { "distillation" };
 
+    public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "DistillationState", "IDistilled" };
+
     /// <summary>The teacher must be another model of this file.</summary>
     public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
+using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
@@ -40,7 +41,12 @@ public sealed class TokensAnnotation : AnnotationSchema
     /// <summary>The model's token state and each block's share of the schedule.</summary>
     public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { KindName };
 
+    public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "TokenState", "TokenBlock", "TokenCost" };
+
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => TokensDiagnostics.All;
+
+    /// <summary>A repeat whose blocks attend gets the schedule; one without attention leaves the kind for the repeats inside.</summary>
+    public override StackPlan? PlanStack(RepeatSite site) => site.Contains(LayerTraits.TokenMixing) ? TokenStack.Plan(site) : null;
 
     public override AnnotationProblem? Validate(BoundArguments args)
     {

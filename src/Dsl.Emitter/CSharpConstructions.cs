@@ -14,7 +14,14 @@ internal sealed class CSharpConstructions : IConstructionVisitor<string>
     public string Block(BlockConstruction b) => $"new {b.Block}({CSharpArguments.List(b.Args)})";
 
     public string Compressed(CompressedConstruction k) =>
-        $"Layers.{CSharpNames.Pascal(k.Layer.Layer)}({CSharpArguments.List(k.Layer.Args.Concat(new[] { new ConstructionArg("compression", new CallCode(k.Function, k.Args)) }).ToList())})";
+        $"Layers.{CSharpNames.Pascal(k.Layer.Layer)}({CSharpArguments.List(k.Layer.Args)}, compression: {Compression(k.Conversions)})";
+
+    // Several methods on one layer compose in their order: Compression.Compose(Compression.Prune(...), Compression.Quant(...)).
+    private static string Compression(IReadOnlyList<Conversion> conversions)
+    {
+        var calls = conversions.Select(c => c.Call.Accept(CSharpArguments.Instance)).ToList();
+        return calls.Count == 1 ? calls[0] : $"Compression.Compose({string.Join(", ", calls)})";
+    }
 
     public string Sequence(SequenceConstruction s) =>
         "Layers.Sequence(" + string.Join(", ", s.Children.Select(ch => $"(\"{ch.Name}\", {ch.Construction.Accept(this)})")) + ")";

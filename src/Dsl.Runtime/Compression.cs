@@ -21,4 +21,7 @@ public static class Compression
 
     /// <summary>@prune: magnitude pruning of the fraction <paramref name="amount"/> of each layer's weights.</summary>
     public static Compressor Prune(double amount) => new PruneCompressor(amount);
+
+    /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
+    public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);
 }

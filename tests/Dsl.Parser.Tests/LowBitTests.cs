@@ -140,7 +140,7 @@ public class LowBitTests
         var low = result.Models.Single(m => m.Class.Name == "Low").Class;
         Assert.Equal(new[] { "UnitW4A4", "UnitW2A2" }, low.Fields.Select(f => ((Semantics.BlockConstruction)f.Construction).Block));
         var quantized = (Semantics.CompressedConstruction)result.Blocks[1].Fields.Single().Construction;
-        Assert.Equal("Compression.Quant", quantized.Function);
+        Assert.Equal("Compression.Quant", Assert.Single(quantized.Conversions).Call.Function);
     }
 
     [Fact]

@@ -67,4 +67,44 @@ public class PruneTests
         var d = Assert.Single(Compile(Model("4, 8, 8", "batch_norm @prune")).Diagnostics);
         Assert.Equal(("CM0018", "'@prune' cannot apply to batch_norm (norm); it applies to conv, linear layers"), (d.Id, d.Message));
     }
+
+    [Fact]
+    public void Pruning_composes_with_quantization_mask_first_and_each_counts_its_own_metric()
+    {
+        // linear 16 → 8: 128 MACs; 4-bit weights and inputs cost 128·4·4 = 2,048 BOPs; half the
+        // 128 weights pruned, 8 biases kept: 72 nonzero. @quant is written first, the mask still goes first.
+        var model = Single(Compile(Model("16", "linear(8) @quant(w: 4, a: 4) @prune(amount: 0.5)")));
+        var layer = model.Cost.Layers[0];
+        Assert.Equal((128L, 2_048L, 72L), (layer.Macs, layer.Bops(), Nonzero(layer)));
+        var conversions = ((Semantics.CompressedConstruction)model.Class.Fields.Single().Construction).Conversions;
+        Assert.Equal(new[] { "Compression.Prune", "Compression.Quant" }, conversions.Select(c => c.Call.Function));
+    }
+
+    [Fact]
+    public void A_composed_block_variant_is_named_after_each_setting()
+    {
+        var result = Compile("""
+            block Unit(c: int) {
+                input x: [N, C]
+                output x -> linear(c) as fc
+            }
+            model Sparse4 @quant(w: 4, a: 4) @prune(amount: 0.5) {
+                input x: [N, 4]
+                output x -> Unit(8) as a
+            }
+            """);
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.Equal(new[] { "UnitPrune50W4A4" }, result.Blocks.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Quantization_and_binarization_declare_their_conflict_whichever_is_written_first()
+    {
+        foreach (var stages in new[] { "linear(8) @quant(w: 4) @binarize", "linear(8) @binarize @quant(w: 4)" })
+        {
+            var d = Assert.Single(Compile(Model("16", stages)).Diagnostics, d => d.IsError);
+            Assert.Equal("CM0039", d.Id);
+        }
+        Assert.False(Compile(Model("16", "linear(8) @binarize @prune(amount: 0.5)")).HasErrors);
+    }
 }

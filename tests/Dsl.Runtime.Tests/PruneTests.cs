@@ -1,6 +1,8 @@
 using Dsl.Runtime.LowBit;
 using Dsl.Runtime.Prune;
 using Dsl.Runtime.Training;
+using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Tests;
@@ -51,5 +53,32 @@ public class PruneTests
         using var model = new TinyPrunedMlp();
         Assert.Equal(new[] { 8L, 8L }, model.modules().OfType<LowBitLayer>().Select(l => (l.QuantizedWeight() == 0).sum().item<long>()));
         Assert.Equal(22.0, ModelCost.Of(model)["NonzeroParameters"]);
+    }
+
+    [Fact]
+    public void Pruning_then_quantization_quantizes_what_the_mask_keeps()
+    {
+        // TinySparseQuantNet: @quant(w: 4, a: 8) @prune(amount: 0.5) on its conv and linear.
+        manual_seed(1);
+        using var model = new TinySparseQuantNet();
+        var layers = model.modules().OfType<LowBitLayer>().ToList();
+        Assert.Equal(2, layers.Count);
+        foreach (var layer in layers)
+        {
+            var children = layer.named_children().ToDictionary(c => c.name, c => c.module);
+            var weight = Assert.IsType<Sequential>(children["weight_quant"]).children().ToList();
+            Assert.IsType<MagnitudeMask>(weight[0]);
+            var quantizer = Assert.IsType<LsqQuantizer>(weight[1]);
+            Assert.IsType<LsqQuantizer>(children["input_quant"]);
+            // The definition: the 4-bit quantizer applied to the magnitude-masked weight.
+            var expected = ((nn.Module<Tensor, Tensor>)quantizer).forward(new MagnitudeMask(0.5).forward(layer.Weight));
+            Assert.True((expected == layer.QuantizedWeight()).all().item<bool>());
+            // At least the masked half is zero, and 4 bits per output channel leave at most 2^4 levels in each.
+            var effective = layer.QuantizedWeight();
+            Assert.True((effective == 0).sum().item<long>() >= new MagnitudeMask(0.5).Pruned(effective.numel()));
+            for (var channel = 0; channel < effective.shape[0]; channel++) Assert.InRange(effective[channel].unique().Item1.numel(), 1, 16);
+        }
+        Assert.Equal(1_020.0, ModelCost.Of(model)["NonzeroParameters"]);
+        Assert.Equal(new long[] { 2, 10 }, model.forward(randn(2, 1, 28, 28)).shape);
     }
 }

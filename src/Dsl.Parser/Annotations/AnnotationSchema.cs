@@ -45,6 +45,15 @@ public abstract class AnnotationSchema
     /// </summary>
     public virtual string? RuntimeFunction => null;
 
+    /// <summary>
+    /// Where its conversion goes among those of the other methods on a layer, lowest first:
+    /// masks (0) before quantizers (1), so a sparse layer's kept weights are what is quantized.
+    /// </summary>
+    public virtual int ConversionOrder => 1;
+
+    /// <summary>The kinds that cannot reach the same layer as this one (both set the bit-width, say): CM0039 where they meet.</summary>
+    public virtual IReadOnlyCollection<string> ConflictsWith => System.Array.Empty<string>();
+
     /// <summary>What a block class compressed this way is called after its name (ViTBlockW4A4, BinaryUnitRebnn).</summary>
     public virtual string VariantName(BoundArguments args) => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
 

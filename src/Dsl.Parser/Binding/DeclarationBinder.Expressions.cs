@@ -376,17 +376,16 @@ internal sealed partial class DeclarationBinder
         var applied = effective.Select(a => a.ToApplied()).ToList();
         var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs);
         Construction construction = layer;
-        var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).ToList();
-        if (converting.Count > 1)
+        var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).OrderBy(a => a.Schema!.ConversionOrder).ToList();
+        if (Conflict(converting) is var (first, second))
         {
-            _file.ReportOnce(converting[1], DiagnosticDescriptors.ConflictingAnnotations, converting[0].Kind, converting[1].Kind, spec.Name, fields.PathPrefix + name);
+            _file.ReportOnce(second, DiagnosticDescriptors.ConflictingAnnotations, first.Kind, second.Kind, spec.Name, fields.PathPrefix + name);
         }
-        else if (converting.Count == 1)
+        else if (converting.Count > 0)
         {
-            var a = converting[0];
-            construction = new CompressedConstruction(layer, a.Schema!.RuntimeFunction!,
-                a.Args!.Ordered.Select(arg => new ConstructionArg(arg.Spec.Name, arg.Value == null ? new NullCode() : Code(arg.Value))).ToList(),
-                a.Schema.VariantName(a.Args));
+            construction = new CompressedConstruction(layer, converting.Select(a => new Conversion(
+                new CallCode(a.Schema!.RuntimeFunction!, a.Args!.Ordered.Select(arg => new ConstructionArg(arg.Spec.Name, arg.Value == null ? new NullCode() : Code(arg.Value))).ToList()),
+                a.Schema.VariantName(a.Args))).ToList());
         }
         fields.Fields.Add(new FieldModel(name, construction, applied));
 
@@ -394,6 +393,20 @@ internal sealed partial class DeclarationBinder
         foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, new LayerContext(spec, args, input.Shape, result));
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
+    }
+
+    /// <summary>Two methods reaching one layer that one of them declares it cannot share a layer with, in kind order.</summary>
+    private static (BoundAnnotation, BoundAnnotation)? Conflict(IReadOnlyList<BoundAnnotation> methods)
+    {
+        var ordered = methods.OrderBy(a => a.Kind, System.StringComparer.Ordinal).ToList();
+        foreach (var a in ordered)
+        {
+            foreach (var b in ordered.Where(b => string.CompareOrdinal(a.Kind, b.Kind) < 0))
+            {
+                if (a.Schema!.ConflictsWith.Contains(b.Kind) || b.Schema!.ConflictsWith.Contains(a.Kind)) return (a, b);
+            }
+        }
+        return null;
     }
 
     private static ArgCode Code(Value value) => value switch
@@ -572,7 +585,7 @@ internal sealed partial class DeclarationBinder
                 break;
             case CompressedConstruction k:
                 CollectSymbols(k.Layer, into);
-                foreach (var a in k.Args) CollectSymbols(a.Value, into);
+                foreach (var conversion in k.Conversions) CollectSymbols(conversion.Call, into);
                 break;
             case RepeatConstruction r:
                 r.Count.CollectSymbols(into);

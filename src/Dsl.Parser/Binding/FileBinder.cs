@@ -224,7 +224,7 @@ internal sealed class FileBinder
 
     private static string CompressionKey(Construction c) => c switch
     {
-        CompressedConstruction k => $"{k.Function}({string.Join(",", k.Args.Select(a => a.Name + "=" + ArgText(a.Value)))}){CompressionKey(k.Layer)}",
+        CompressedConstruction k => string.Concat(k.Conversions.Select(v => $"{v.Call.Function}({string.Join(",", v.Call.Args.Select(a => a.Name + "=" + ArgText(a.Value)))})")) + CompressionKey(k.Layer),
         BlockConstruction b => "new " + b.Block,
         RepeatConstruction r => "[" + string.Join(";", r.Copies.Select(CompressionKey)) + "]",
         SequenceConstruction s => "{" + string.Join(";", s.Children.Select(ch => CompressionKey(ch.Construction))) + "}",
@@ -240,7 +240,7 @@ internal sealed class FileBinder
 
     private IEnumerable<string> Variants(Construction c) => c switch
     {
-        CompressedConstruction k => new[] { k.Variant },
+        CompressedConstruction k => k.Conversions.Select(v => v.Variant),
         BlockConstruction b when _blockClasses.TryGetValue(b.Block, out var inner) => inner.Fields.SelectMany(f => Variants(f.Construction)),
         RepeatConstruction r => r.Copies.SelectMany(Variants),
         SequenceConstruction s => s.Children.SelectMany(ch => Variants(ch.Construction)),

@@ -84,14 +84,17 @@ public sealed record RepeatConstruction(ScalarExpr Count, IReadOnlyList<Construc
 }
 
 /// <summary>
-/// A layer built with a compression annotation's runtime object: Layers.Linear(...,
-/// compression: Compression.Quant(w: 4, ...)); <paramref name="Variant"/> names the setting in
-/// block class names (W4A4).
+/// A layer built with the runtime objects of the compression methods that reach it, in the
+/// order they apply (a mask before a quantizer): Layers.Linear(..., compression:
+/// Compression.Quant(w: 4, ...)).
 /// </summary>
-public sealed record CompressedConstruction(LayerConstruction Layer, string Function, IReadOnlyList<ConstructionArg> Args, string Variant) : Construction
+public sealed record CompressedConstruction(LayerConstruction Layer, IReadOnlyList<Conversion> Conversions) : Construction
 {
     public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Compressed(this);
 }
+
+/// <summary>One method's conversion of a layer: its runtime call, and the setting's name in block class names (W4A4).</summary>
+public sealed record Conversion(CallCode Call, string Variant);
 
 /// <summary>Several stages in one repeat copy: a Sequential with named children.</summary>
 public sealed record SequenceConstruction(IReadOnlyList<NamedConstruction> Children) : Construction

@@ -43,6 +43,9 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Binarize";
 
+    /// <summary>Both set a layer's bit-width.</summary>
+    public override IReadOnlyCollection<string> ConflictsWith { get; } = new[] { QuantAnnotation.KindName };
+
     /// <summary>Rebnn, RebnnActivations (weights stay full precision), PlainWeights, RebnnConstant (γ constant).</summary>
     public override string VariantName(BoundArguments args)
     {

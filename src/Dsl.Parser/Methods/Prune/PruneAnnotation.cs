@@ -28,6 +28,9 @@ public sealed class PruneAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Prune";
 
+    /// <summary>The mask goes first, so a quantizer on the same layer sees the kept weights.</summary>
+    public override int ConversionOrder => 0;
+
     public override IReadOnlyList<CostMetric> Metrics => new[] { PruneMetrics.NonzeroWeights };
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => PruneDiagnostics.All;

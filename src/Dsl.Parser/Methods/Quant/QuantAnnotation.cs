@@ -35,6 +35,9 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override string RuntimeFunction => "Compression.Quant";
 
+    /// <summary>Both set a layer's bit-width.</summary>
+    public override IReadOnlyCollection<string> ConflictsWith { get; } = new[] { BinarizeAnnotation.KindName };
+
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => QuantDiagnostics.All;
 
     public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;

@@ -26,16 +26,15 @@ public sealed class BinarizeCompressor : Compressor
         (_adaptive, _gamma, _qkNorm, _geluClip) = (gamma == "adaptive", gammaValue, qkNorm, geluClip);
     }
 
-    public override nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer)
-    {
-        var axis = LowBitLayer.OutputAxis(layer);
-        return LowBitLayer.Of(layer, weight => !_weights ? null
-                : _method == "rebnn" ? new ReBnnWeight(weight, axis, _factor, _adaptive, _gamma)
-                : new MeanScaledSignWeight(axis),
-            !_activations ? null
-                : _method == "bivit" && _scale ? new ScaledSignActivation(polynomial: true)
-                : new SignActivation(polynomial: _method != "plain"));
-    }
+    public override nn.Module<Tensor, Tensor>? WeightTransform(Tensor weight, long outputAxis) =>
+        !_weights ? null
+            : _method == "rebnn" ? new ReBnnWeight(weight, outputAxis, _factor, _adaptive, _gamma)
+            : new MeanScaledSignWeight(outputAxis);
+
+    public override nn.Module<Tensor, Tensor>? InputTransform() =>
+        !_activations ? null
+            : _method == "bivit" && _scale ? new ScaledSignActivation(polynomial: true)
+            : new SignActivation(polynomial: _method != "plain");
 
     public override nn.Module<Tensor, Tensor>? AttentionActivation(string role, long heads) =>
         !_attention || !_activations ? null

@@ -10,8 +10,21 @@ namespace Dsl.Runtime.LowBit;
 /// </summary>
 public abstract class Compressor
 {
-    /// <summary>The low bit-width form of a linear or convolution layer.</summary>
-    public abstract nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer);
+    /// <summary>
+    /// What the layer's weight passes before the layer's operation (a quantizer, a mask), built
+    /// from the weight and its output-channel axis; null leaves the weight as it is.
+    /// </summary>
+    public virtual nn.Module<Tensor, Tensor>? WeightTransform(Tensor weight, long outputAxis) => null;
+
+    /// <summary>What the layer's input passes first (an activation quantizer); null leaves it.</summary>
+    public virtual nn.Module<Tensor, Tensor>? InputTransform() => null;
+
+    /// <summary>The compressed form of a linear or convolution layer, which keeps its weight and bias under their names.</summary>
+    public nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer)
+    {
+        var axis = LowBitLayer.OutputAxis(layer);
+        return LowBitLayer.Of(layer, weight => WeightTransform(weight, axis), InputTransform());
+    }
 
     /// <summary>
     /// The quantizer of one of attention's activations, applied per head along axis 1: role

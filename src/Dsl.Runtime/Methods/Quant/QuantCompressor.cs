@@ -22,13 +22,11 @@ public sealed class QuantCompressor : Compressor
         (_weightBits, _activationBits, _perChannel, _act, _zeroPoint, _attention) = (weightBits, activationBits, perChannel, act, zeroPoint, attention);
     }
 
-    public override nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer)
-    {
-        var axis = LowBitLayer.OutputAxis(layer);
-        return LowBitLayer.Of(layer,
-            weight => _weightBits is { } w ? new LsqQuantizer(w, _perChannel ? weight.shape[axis] : 1, _perChannel ? axis : null) : null,
-            _activationBits is { } a ? new LsqQuantizer(a, sign: _act, zeroPoint: _zeroPoint) : null);
-    }
+    public override nn.Module<Tensor, Tensor>? WeightTransform(Tensor weight, long outputAxis) =>
+        _weightBits is { } w ? new LsqQuantizer(w, _perChannel ? weight.shape[outputAxis] : 1, _perChannel ? outputAxis : null) : null;
+
+    public override nn.Module<Tensor, Tensor>? InputTransform() =>
+        _activationBits is { } a ? new LsqQuantizer(a, sign: _act, zeroPoint: _zeroPoint) : null;
 
     public override nn.Module<Tensor, Tensor>? AttentionActivation(string role, long heads) =>
         _attention && _activationBits is { } a

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Text;
 

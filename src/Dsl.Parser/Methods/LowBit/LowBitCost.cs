@@ -1,8 +1,6 @@
 using System.Collections.Generic;
-using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
-using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;

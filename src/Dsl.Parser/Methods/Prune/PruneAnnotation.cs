@@ -3,7 +3,6 @@ using System.Globalization;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
-using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;

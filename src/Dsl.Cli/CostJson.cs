@@ -35,12 +35,22 @@ public static class CostJson
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
+    /// <summary>Named outputs or features by name, in order; an empty object when there are none.</summary>
+    private static void WriteNamedShapes(Utf8JsonWriter json, string property, IReadOnlyList<NamedShape> shapes)
+    {
+        json.WriteStartObject(property);
+        foreach (var s in shapes) WriteShape(json, s.Name, s.Shape);
+        json.WriteEndObject();
+    }
+
     private static void WriteReport(Utf8JsonWriter json, CostReport report)
     {
         json.WriteStartObject();
         json.WriteString("model", report.Model);
         WriteShape(json, "input", report.Input);
         WriteShape(json, "output", report.Output);
+        WriteNamedShapes(json, "outputs", report.NamedOutputs);
+        WriteNamedShapes(json, "features", report.Features);
         json.WriteNumber("macs", report.Macs);
         json.WriteNumber("params", report.Params);
         foreach (var metric in report.Metrics) WriteMetric(json, metric, report.Total(metric));

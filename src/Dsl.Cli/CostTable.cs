@@ -10,7 +10,9 @@ public static class CostTable
 {
     public static void Write(CostReport report, string file, TextWriter output)
     {
-        output.WriteLine($"{report.Model} ({file}): input {report.Input} -> output {report.Output}");
+        var outputs = report.NamedOutputs.Count == 0 ? $"output {report.Output}" : "outputs " + string.Join(", ", report.NamedOutputs.Select(o => $"{o.Name} {o.Shape}"));
+        output.WriteLine($"{report.Model} ({file}): input {report.Input} -> {outputs}");
+        if (report.Features.Count > 0) output.WriteLine("features: " + string.Join(", ", report.Features.Select(f => $"{f.Name} {f.Shape}")));
         output.WriteLine();
         var columns = report.Reported.Where(m => m.Column != null).ToList();
         string Figure(CostMetric m, double value) => value > 0 ? Group((long)System.Math.Round(value)) : "";

@@ -85,6 +85,8 @@ internal static class TrainCommand
         var type = InMemoryModels.FindModel(assembly, modelName);
         if (type == null)
             return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", names)}");
+        if (!typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))
+            return Fail(stderr, $"{modelName} returns named outputs; cmodel train trains a classifier with one output, so train it from C# (README, Training)");
         ImageClassificationData train, test;
         try
         {

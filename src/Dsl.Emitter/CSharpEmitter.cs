@@ -42,10 +42,13 @@ public static class CSharpEmitter
         }
         var kind = model.IsModel ? "model" : "block";
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
-        var moduleType = "nn.Module<" + string.Join(", ", model.InputNames.Select(_ => "Tensor")) + ", Tensor>";
+        var moduleType = "nn.Module<" + string.Join(", ", model.InputNames.Select(_ => "Tensor")) + $", {OutputType(model)}>";
         var interfaces = string.Concat(model.Members.Where(m => m.Interface != null).Select(m => ", " + m.Interface));
+        if (model.Features.Count > 0) interfaces += $", IFeatureTaps<{OutputType(model)}>";
         w.Open($"public sealed partial class {model.Name} : {moduleType}{interfaces}");
         if (cost != null) WriteCosts(w, cost);
+        if (model.NamedOutputs.Count > 0) WriteRecord(w, "Outputs", "What forward returns: the model's named outputs.", model.NamedOutputs);
+        if (model.Features.Count > 0) WriteRecord(w, "Features", "The model's named features, which ForwardWithFeatures returns beside its output.", model.Features);
         foreach (var member in model.Members) WriteMember(w, member);
         foreach (var field in model.Fields) w.Line($"private readonly {field.Construction.Accept(CSharpFieldTypes.Instance)} {Name(field.Name)};");
         foreach (var p in ForwardParameters(model)) w.Line($"private readonly {ParameterType(p)} {Name(p.Name)};");
@@ -79,10 +82,41 @@ public static class CSharpEmitter
         w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");
         w.Line($"public static System.ReadOnlySpan<long> InputShape => new long[] {{ {ShapeLiteral(cost.Input)} }};");
         w.Line();
-        w.Line("/// <summary>The output shape for the default constructor arguments; -1 stands for the batch.</summary>");
-        w.Line($"public static System.ReadOnlySpan<long> OutputShape => new long[] {{ {ShapeLiteral(cost.Output)} }};");
+        if (cost.NamedOutputs.Count == 0)
+        {
+            w.Line("/// <summary>The output shape for the default constructor arguments; -1 stands for the batch.</summary>");
+            w.Line($"public static System.ReadOnlySpan<long> OutputShape => new long[] {{ {ShapeLiteral(cost.Output)} }};");
+            w.Line();
+        }
+        else
+        {
+            WriteShapes(w, "OutputShapes", "The named outputs' shapes", cost.NamedOutputs);
+        }
+        if (cost.Features.Count > 0) WriteShapes(w, "FeatureShapes", "The named features' shapes", cost.Features);
+    }
+
+    private static void WriteShapes(CodeWriter w, string property, string what, IReadOnlyList<NamedShape> shapes)
+    {
+        w.Line($"/// <summary>{what} for the default constructor arguments, by name; -1 stands for the batch.</summary>");
+        w.Line($"public static System.Collections.Generic.IReadOnlyDictionary<string, long[]> {property} {{ get; }} = new System.Collections.Generic.Dictionary<string, long[]>");
+        w.Line("{");
+        foreach (var s in shapes) w.Line($"    [\"{s.Name}\"] = new long[] {{ {ShapeLiteral(s.Shape)} }},");
+        w.Line("};");
         w.Line();
     }
+
+    /// <summary>A record of named tensors (outputs or features), which generic code reads through INamedTensors.</summary>
+    private static void WriteRecord(CodeWriter w, string name, string summary, IReadOnlyList<NamedTensor> tensors)
+    {
+        w.Line($"/// <summary>{Xml(summary)}</summary>");
+        w.Open($"public sealed record {name}({string.Join(", ", tensors.Select(t => "Tensor " + Name(t.Name)))}) : INamedTensors");
+        w.Line("/// <summary>The tensors by name, in the order the .cmodel file gives them.</summary>");
+        w.Line($"public System.Collections.Generic.IReadOnlyList<(string Name, Tensor Tensor)> Named => new[] {{ {string.Join(", ", tensors.Select(t => $"(\"{t.Name}\", {Name(t.Name)})"))} }};");
+        w.Close();
+        w.Line();
+    }
+
+    private static string OutputType(ClassModel model) => model.NamedOutputs.Count > 0 ? $"{model.Name}.Outputs" : "Tensor";
 
     /// <summary>A method's state: its field, built once, and the property that exposes it.</summary>
     private static void WriteMember(CodeWriter w, MethodMember m)
@@ -117,10 +151,34 @@ public static class CSharpEmitter
 
     private static void WriteForward(CodeWriter w, ClassModel model)
     {
-        w.Open($"public override Tensor forward({string.Join(", ", model.InputNames.Select(i => "Tensor " + Name(i)))})");
-        foreach (var s in model.Forward) w.Line($"{(s.Declare ? "var " : "")}{Name(s.Variable)} = {s.Value.Accept(CSharpExpressions.Top)};");
-        w.Line($"return {model.Output.Accept(CSharpExpressions.Top)};");
+        var inputs = string.Join(", ", model.InputNames.Select(i => "Tensor " + Name(i)));
+        var output = model.NamedOutputs.Count == 0
+            ? model.Output.Accept(CSharpExpressions.Top)
+            : $"new Outputs({string.Join(", ", model.NamedOutputs.Select(o => o.Code.Accept(CSharpExpressions.Top)))})";
+        if (model.Features.Count == 0)
+        {
+            w.Open($"public override {OutputType(model)} forward({inputs})");
+            WriteStatements(w, model);
+            w.Line($"return {output};");
+            w.Close();
+            return;
+        }
+        // One pass computes both; forward keeps the output alone.
+        var arguments = string.Join(", ", model.InputNames.Select(Name));
+        w.Line($"public override {OutputType(model)} forward({inputs}) => ForwardWithFeatures({arguments}).Output;");
+        w.Line();
+        w.Line("/// <summary>What forward computes, with the named features met on the way.</summary>");
+        w.Open($"public ({OutputType(model)} Output, Features Features) ForwardWithFeatures({inputs})");
+        WriteStatements(w, model);
+        w.Line($"return ({output}, new Features({string.Join(", ", model.Features.Select(f => f.Code.Accept(CSharpExpressions.Top)))}));");
         w.Close();
+        w.Line();
+        w.Line($"({OutputType(model)} Output, INamedTensors Features) IFeatureTaps<{OutputType(model)}>.ForwardWithFeatures({inputs}) => ForwardWithFeatures({arguments});");
+    }
+
+    private static void WriteStatements(CodeWriter w, ClassModel model)
+    {
+        foreach (var s in model.Forward) w.Line($"{(s.Declare ? "var " : "")}{Name(s.Variable)} = {s.Value.Accept(CSharpExpressions.Top)};");
     }
 
     /// <summary>Constructor parameters that forward reads (a residual scale), kept as fields.</summary>
@@ -129,6 +187,7 @@ public static class CSharpEmitter
         var used = new HashSet<string>();
         foreach (var s in model.Forward) s.Value.CollectSymbols(used);
         model.Output.CollectSymbols(used);
+        foreach (var t in model.NamedOutputs.Concat(model.Features)) t.Code.CollectSymbols(used);
         return model.Parameters.Where(p => used.Contains(p.Name));
     }
 

@@ -102,6 +102,21 @@ public class CliTests
     }
 
     [Fact]
+    public void Cost_reports_named_outputs_and_features_in_the_table_and_the_json()
+    {
+        var path = Temp("model D {\n input x: [N, 8]\n h = x -> linear(16)\n feature hidden: h\n output logits: h -> linear(3), boxes: h -> linear(4)\n}\n");
+        var table = Run("cost", path);
+        Assert.Contains("D (" + path + "): input [N, 8] -> outputs logits [N, 3], boxes [N, 4]", table.Out);
+        Assert.Contains("features: hidden [N, 16]", table.Out);
+        using var json = JsonDocument.Parse(Run("cost", path, "--json").Out);
+        var model = json.RootElement.GetProperty("models")[0];
+        var outputs = model.GetProperty("outputs").EnumerateObject().Select(p => $"{p.Name} {string.Join(",", p.Value.EnumerateArray().Select(d => d.GetInt64()))}");
+        Assert.Equal(new[] { "logits -1,3", "boxes -1,4" }, outputs);
+        Assert.Equal(new long[] { -1, 16 }, model.GetProperty("features").GetProperty("hidden").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal(new long[] { -1, 3 }, model.GetProperty("output").EnumerateArray().Select(d => d.GetInt64()));
+    }
+
+    [Fact]
     public void Cost_selects_a_model_by_name_and_names_the_ones_there_are()
     {
         var path = Temp("model A {\n input x: [N, 4]\n output x -> linear(2)\n}\nmodel B {\n input x: [N, 4]\n output x -> linear(3)\n}\n");
@@ -169,6 +184,7 @@ public class CliTests
     [Theory]
     [InlineData("model Big {\n input x: [N, 3, 32, 32]\n output x -> flatten -> linear(10)\n}\n", "--model Big", "needs a model from [N, 1, 28, 28] to [N, 10]; Big maps [N, 3, 32, 32] to [N, 10]")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model B", "has no model 'B'; it has: A")]
+    [InlineData("model D {\n input x: [N, 1, 28, 28]\n h = x -> flatten\n output logits: h -> linear(10), boxes: h -> linear(4)\n}\n", "--model D", "D returns named outputs; cmodel train trains a classifier with one output, so train it from C# (README, Training)")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --epochs zero", "--epochs, --batch-size and --seed take whole numbers")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --data /nonexistent", "/nonexistent: no such folder")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --colour red", "unknown option --colour")]

@@ -72,6 +72,10 @@ public class DiagnosticTests
     {
         { "CM0039", "model M @quant(w: 4, a: 4) {\n    input x: [N, 4]\n    output x -> linear(3) as fc @binarize\n}", 1, 9,
             "'@binarize' and '@quant' both reach linear 'fc'; a layer takes one of them: exempt it from the other with @exempt(quant)" },
+        { "CM0040", "block B {\n    input x: [N, 4]\n    output a: x, b: x\n}\nmodel M {\n    input x: [N, 4]\n    output x -> B\n}", 3, 12,
+            "block 'B' names an output, 'a'; a block returns one tensor and names no features (a model may) (in the call at (7,17))" },
+        { "CM0041", "model M {\n    input x: [N, 4]\n    feature h: x\n    feature h: x -> relu\n    output x\n}", 4, 13,
+            "'h' already names a feature at line 3; each output and each feature needs its own name" },
         { "CM0101", TokensTests.Vit("@tokens(prune: [17, 9], target: 0.5)"), 9, 43,
             "@tokens takes either fixed kept counts (prune:, merge:) or a target (target:, target_gmacs:), not both" },
         { "CM0102", TokensTests.Vit("@tokens"), 9, 43,

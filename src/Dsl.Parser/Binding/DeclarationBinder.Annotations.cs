@@ -12,12 +12,7 @@ namespace Dsl.Parser.Binding;
 internal sealed partial class DeclarationBinder
 {
     private static IEnumerable<AnnotationSyntax> AnnotationsIn(DeclarationSyntax decl) =>
-        decl.Annotations.Concat(decl.Body.SelectMany(s => s switch
-        {
-            AssignmentSyntax a => Stages(a.Value),
-            OutputSyntax o => Stages(o.Value),
-            _ => Enumerable.Empty<StageSyntax>(),
-        }).SelectMany(st => st.Annotations));
+        decl.Annotations.Concat(decl.Body.SelectMany(StagesOf).SelectMany(st => st.Annotations));
 
     /// <param name="where">What the annotations are written on, for messages.</param>
     /// <param name="modelHeader">Whether they are on a model's header, the one place model-wide kinds (@distill) go.</param>

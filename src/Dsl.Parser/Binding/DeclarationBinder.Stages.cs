@@ -252,12 +252,7 @@ internal sealed partial class DeclarationBinder
     {
         LayerStageSyntax l when LayerCatalog.Has(l.Name.Text, trait) => true,
         LayerStageSyntax l when _file.FindBlock(l.Name.Text) is { } block && visited.Add(block.Name.Text) =>
-            block.Body.SelectMany(s => s switch
-            {
-                AssignmentSyntax a => Stages(a.Value),
-                OutputSyntax o => Stages(o.Value),
-                _ => Enumerable.Empty<StageSyntax>(),
-            }).Any(st => Contains(st, trait, visited)),
+            block.Body.SelectMany(StagesOf).Any(st => Contains(st, trait, visited)),
         RepeatStageSyntax r => r.Body.Any(st => Contains(st, trait, visited)),
         _ => false,
     };

@@ -13,12 +13,7 @@ internal sealed partial class DeclarationBinder
 {
     private TensorValue? BindBody(IReadOnlyList<InputSyntax> inputs, IReadOnlyList<Shape> shapes)
     {
-        var topStages = _decl.Body.SelectMany(s => s switch
-        {
-            AssignmentSyntax a => Stages(a.Value),
-            OutputSyntax o => Stages(o.Value),
-            _ => Enumerable.Empty<StageSyntax>(),
-        });
+        var topStages = _decl.Body.SelectMany(StagesOf);
         _fields = new FieldCollector(_pathPrefix, topStages, _diagnostics, _names, _decl.Name.Text);
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -34,6 +29,7 @@ internal sealed partial class DeclarationBinder
                 $"{KindName} '{_decl.Name.Text}' has no output; end its body with `output <expression>`");
             return null;
         }
+        if (!CheckOutputsAndFeatures(outputs)) return null;
         // A statement that fails is reported and the next one is still checked (as Roslyn recovers
         // per statement); names it would have bound are known to have failed, so their uses are quiet.
         var failed = false;
@@ -62,27 +58,95 @@ internal sealed partial class DeclarationBinder
                     _tensors[a.Name.Text] = bound;
                     _unread[a.Name.Text] = a.Name;
                     break;
-                case OutputSyntax o:
-                    if (o != outputs[0])
+                case FeatureSyntax f:
+                    var feature = EvaluateTensor(f.Value, VariableFor(f.Name.Text));
+                    if (feature == null)
                     {
-                        _diagnostics.Report(DiagnosticDescriptors.OutputCount, o.Span, $"{KindName} '{_decl.Name.Text}' has a second output; a model or block returns one tensor");
                         failed = true;
                         break;
                     }
-                    output = EvaluateTensor(o.Value, "output");
-                    failed |= output == null;
+                    // Computed where it is written, as a variable of forward, whatever comes after it.
+                    if (feature.Code is not VariableRef)
+                    {
+                        var variable = Temporary();
+                        Assign(variable, feature.Code);
+                        feature = feature with { Code = new VariableRef(variable) };
+                    }
+                    _features.Add(new NamedValue(f.Name.Text, feature));
                     break;
-            }
-            if (statement == outputs[0] && statement != _decl.Body.Last())
-            {
-                _diagnostics.Report(DiagnosticDescriptors.OutputCount, _decl.Body[_decl.Body.ToList().IndexOf(statement) + 1].Span,
-                    "nothing can follow the output statement");
-                return null;
+                case OutputSyntax o:
+                    var value = EvaluateTensor(o.Value, o.Name == null ? "output" : VariableFor(o.Name.Text));
+                    if (value == null)
+                    {
+                        failed = true;
+                        break;
+                    }
+                    if (o == outputs[0]) output = value;
+                    if (o.Name != null) _namedOutputs.Add(new NamedValue(o.Name.Text, value));
+                    break;
             }
         }
         if (failed) return null;
         foreach (var pair in _unread) _diagnostics.Report(DiagnosticDescriptors.UnusedBinding, pair.Value.Span, pair.Key);
         return output;
+    }
+
+    /// <summary>
+    /// The outputs close the body: one unnamed, or several named (a model's); features are a
+    /// model's; names are distinct and free for the generated records.
+    /// </summary>
+    private bool CheckOutputsAndFeatures(IReadOnlyList<OutputSyntax> outputs)
+    {
+        var body = _decl.Body.ToList();
+        var first = body.IndexOf(outputs[0]);
+        if (body.Skip(first).FirstOrDefault(s => s is not OutputSyntax) is { } after)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.OutputCount, after.Span, "nothing can follow the output statement");
+            return false;
+        }
+        if (outputs.Count > 1 && outputs.FirstOrDefault(o => o.Name == null) is { } unnamed)
+        {
+            var where = unnamed == outputs[0] ? outputs[1] : unnamed;
+            _diagnostics.Report(DiagnosticDescriptors.OutputCount, where.Span, outputs.All(o => o.Name == null)
+                ? $"{KindName} '{_decl.Name.Text}' has a second output; a model or block returns one tensor, or a model names each of its outputs (output logits: ..., boxes: ...)"
+                : $"{KindName} '{_decl.Name.Text}' names some outputs but not this one; name each (output logits: ..., boxes: ...) or return one tensor");
+            return false;
+        }
+        var named = outputs.Where(o => o.Name != null).Select(o => (o.Name!, "an output")).Concat(_decl.Body.OfType<FeatureSyntax>().Select(f => (f.Name, "a feature"))).ToList();
+        if (_decl.Kind == DeclarationKind.Block && named.Count > 0)
+        {
+            var (name, what) = named[0];
+            _diagnostics.Report(DiagnosticDescriptors.NamedOutputInBlock, name.Span, _decl.Name.Text, $"names {what}, '{name.Text}'");
+            return false;
+        }
+        var seen = new Dictionary<string, (Identifier Name, string What)>();
+        foreach (var (name, what) in named)
+        {
+            if (ReservedNames.RecordMembers.Contains(name.Text))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.ReservedName, name.Span, name.Text, "the generated record of outputs or features has a member of that name");
+                return false;
+            }
+            // An output and a feature may share a name (they are separate records); two of one kind may not.
+            var key = what + ":" + name.Text;
+            if (seen.TryGetValue(key, out var earlier))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.DuplicateOutputName, name.Span, name.Text, earlier.What, _diagnostics.LineOf(earlier.Name.Span.Start) + 1);
+                return false;
+            }
+            seen[key] = (name, what);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The variable of forward holding a named output or feature: its own name when no tensor,
+    /// parameter or other output or feature takes it (the fields avoid it), a temporary otherwise.
+    /// </summary>
+    private string? VariableFor(string name)
+    {
+        var taken = _parameters.ContainsKey(name) || _decl.Body.Any(s => s is AssignmentSyntax a && a.Name.Text == name || s is InputSyntax i && i.Name.Text == name);
+        return !taken && _namedVariables.Add(name) ? name : null;
     }
 
     private TensorValue? BindAssignment(AssignmentSyntax a)
@@ -108,6 +172,15 @@ internal sealed partial class DeclarationBinder
         }
         return bound;
     }
+
+    /// <summary>The pipeline stages a statement applies.</summary>
+    private static IEnumerable<StageSyntax> StagesOf(StatementSyntax statement) => statement switch
+    {
+        AssignmentSyntax a => Stages(a.Value),
+        OutputSyntax o => Stages(o.Value),
+        FeatureSyntax f => Stages(f.Value),
+        _ => Enumerable.Empty<StageSyntax>(),
+    };
 
     private static IEnumerable<StageSyntax> Stages(ExpressionSyntax e) => e switch
     {

@@ -36,6 +36,11 @@ internal sealed partial class DeclarationBinder
     /// <summary>The plans of the stacks this declaration holds, whose state its class keeps.</summary>
     private readonly List<StackPlan> _stacks = new();
 
+    /// <summary>A model's named outputs, in order (none for one unnamed output), and its named features.</summary>
+    private readonly List<NamedValue> _namedOutputs = new();
+    private readonly List<NamedValue> _features = new();
+    private readonly HashSet<string> _namedVariables = new();
+
     private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
     private readonly List<MethodMember> _methodMembers = new();
 
@@ -55,7 +60,9 @@ internal sealed partial class DeclarationBinder
         _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)
             .Concat(decl.Body.OfType<AssignmentSyntax>().Select(a => a.Name.Text))
             .Concat(decl.Body.OfType<InputSyntax>().Select(i => i.Name.Text))
-            .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text))));
+            .Concat(decl.Body.OfType<InputSyntax>().SelectMany(i => i.Dimensions.OfType<NameSyntax>().Select(n => n.Name.Text)))
+            .Concat(decl.Body.OfType<FeatureSyntax>().Select(f => f.Name.Text))
+            .Concat(decl.Body.OfType<OutputSyntax>().Where(o => o.Name != null).Select(o => o.Name!.Text)));
         // The methods' state members (a token state, a block's share of a schedule) keep their names.
         foreach (var used in AnnotationsIn(decl).Select(a => file.Catalog.Find(a.Name.Text)).Concat(_shares.Select(share => share.Annotation.Schema)))
         {
@@ -94,11 +101,13 @@ internal sealed partial class DeclarationBinder
         var output = BindBody(inputs, new[] { shape });
         if (output == null) return null;
         var assembly = new ModelAssembly(_pathPrefix, _forward, _fields.Fields, _fields.Costs, _names, _diagnostics);
+        // Model-level methods complete the first output (a distillation head beside the logits).
         foreach (var a in _modelAnnotations)
         {
             output = a.Schema!.AssembleModel(assembly, a.Args!, output);
             if (output == null) return null;
         }
+        if (_namedOutputs.Count > 0) _namedOutputs[0] = _namedOutputs[0] with { Value = output };
         _methodMembers.AddRange(assembly.Members);
         if (Limits.Excess(_fields.Costs, _file.Catalog.Metrics) is { } excess)
         {
@@ -106,7 +115,11 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         var model = MakeClass(inputs, output, isModel: true);
-        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs, _file.Catalog.Metrics));
+        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs, _file.Catalog.Metrics)
+        {
+            NamedOutputs = _namedOutputs.Select(o => new NamedShape(o.Name, o.Value.Shape)).ToList(),
+            Features = _features.Select(f => new NamedShape(f.Name, f.Value.Shape)).ToList(),
+        });
     }
 
     /// <summary>
@@ -161,6 +174,7 @@ internal sealed partial class DeclarationBinder
         var used = new HashSet<string>();
         foreach (var f in _fields.Fields) CollectSymbols(f.Construction, used);
         foreach (var s in _forward) s.Value.CollectSymbols(used);
+        foreach (var o in _namedOutputs.Concat(_features)) o.Value.Code.CollectSymbols(used);
         output.Code.CollectSymbols(used);
         var parameters = _inputSymbols.Where(used.Contains)
             .Select(s => new CtorParameter(s, ScalarType.Int, null, CtorParameterKind.InputDimension))
@@ -169,7 +183,8 @@ internal sealed partial class DeclarationBinder
         parameters.AddRange(_shares.Select(share => new CtorParameter(share.Parameter.Name, ScalarType.Int, null, CtorParameterKind.Method, share.Parameter.RuntimeType)));
         var members = _methodMembers.Concat(_stacks.Select(stack => stack.ClassMember(_fields.Costs, _diagnostics)).OfType<MethodMember>()).ToList();
         return new ClassModel(_decl.Name.Text, isModel, members, parameters, inputs.Select(i => i.Name.Text).ToList(), _fields.Fields, _forward, output.Code,
-            _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1);
+            _diagnostics.CurrentPath, _diagnostics.LineOf(_decl.Name.Span.Start) + 1,
+            _namedOutputs.Select(o => new NamedTensor(o.Name, o.Value.Code)).ToList(), _features.Select(f => new NamedTensor(f.Name, f.Value.Code)).ToList());
     }
 
     private static void CollectSymbols(Construction c, ISet<string> into)
@@ -207,3 +222,6 @@ internal sealed partial class DeclarationBinder
         }
     }
 }
+
+/// <summary>A named output or feature as bound: its name and tensor.</summary>
+internal sealed record NamedValue(string Name, TensorValue Value);

@@ -27,11 +27,19 @@ public static class ReservedNames
 
     /// <summary>
     /// Members every generated class may have beside its fields: its costs and shapes, the
-    /// methods' cost constants, and the properties exposing the methods' state (Tokens, Distillation).
+    /// records of named outputs and features and the method returning them, the methods' cost
+    /// constants, and the properties exposing the methods' state (Tokens, Distillation).
     /// </summary>
-    public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "OutputShape" }
+    public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "OutputShape", "OutputShapes", "FeatureShapes", "Outputs", "Features", "ForwardWithFeatures" }
         .Concat(Annotations.AnnotationCatalog.Default.Metrics.Select(m => m.ConstantName))
         .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
+
+    /// <summary>Members of the generated records of named outputs and features besides the tensors (a C# record's and INamedTensors').</summary>
+    public static readonly HashSet<string> RecordMembers = new()
+    {
+        "Equals", "GetHashCode", "ToString", "Deconstruct", "EqualityContract", "PrintMembers", "GetType", "MemberwiseClone",
+        "Finalize", "Named", "Outputs", "Features",
+    };
 
     /// <summary>Types and namespaces generated code names; a class of that name would hide them.</summary>
     public static readonly HashSet<string> TypeNames = new(new[]

@@ -39,6 +39,12 @@ public sealed record LayerCost(
 /// </summary>
 public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOnlyList<LayerCost> Layers, IReadOnlyList<CostMetric> Metrics)
 {
+    /// <summary>The shapes of a model's named outputs, in order (none for one unnamed output; <see cref="Output"/> is the first).</summary>
+    public IReadOnlyList<NamedShape> NamedOutputs { get; init; } = new NamedShape[0];
+
+    /// <summary>The shapes of its named features.</summary>
+    public IReadOnlyList<NamedShape> Features { get; init; } = new NamedShape[0];
+
     public long Macs => Layers.Sum(l => l.Macs);
 
     public long Params => Layers.Sum(l => l.Params);
@@ -52,3 +58,6 @@ public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOn
     /// <summary>The metrics a method set on some layer, in registration order.</summary>
     public IEnumerable<CostMetric> Reported => Metrics.Where(Reports);
 }
+
+/// <summary>A named output's or feature's shape.</summary>
+public sealed record NamedShape(string Name, Shape Shape);

@@ -64,6 +64,8 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error("CM0037", "Internal compiler error", "CModel could not check this file ({0}); this is a CModel bug, please report it with the file");
     public static readonly DiagnosticDescriptor TooManyLayers = Error("CM0038", "Model too large", "model '{0}' expands past {1} layers here (repeats multiply); CModel caps a model there");
     public static readonly DiagnosticDescriptor DuplicateClass = Error("CM0030", "Class declared in two files", "'{0}' is also declared in {1}; model and block names must be unique across a project's .cmodel files");
+    public static readonly DiagnosticDescriptor NamedOutputInBlock = Error("CM0040", "Named output or feature in a block", "block '{0}' {1}; a block returns one tensor and names no features (a model may)");
+    public static readonly DiagnosticDescriptor DuplicateOutputName = Error("CM0041", "Duplicate output or feature name", "'{0}' already names {1} at line {2}; each output and each feature needs its own name");
     public static readonly DiagnosticDescriptor ConflictingAnnotations = Error("CM0039", "Annotations conflict on a layer", "'@{0}' and '@{1}' both reach {2} '{3}'; a layer takes one of them: exempt it from the other with @exempt({1})");
 
     /// <summary>The language's own diagnostics.</summary>
@@ -75,7 +77,7 @@ public static class DiagnosticDescriptors
         AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
         UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, OutOfRange,
-        LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers, ConflictingAnnotations,
+        LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers, ConflictingAnnotations, NamedOutputInBlock, DuplicateOutputName,
     };
 
     /// <summary>Every diagnostic: the language's and every registered method's, in id order.</summary>

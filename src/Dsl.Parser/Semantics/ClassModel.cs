@@ -4,7 +4,8 @@ namespace Dsl.Parser.Semantics;
 
 /// <summary>
 /// What the emitter needs to write one generated class: constructor parameters, one field per
-/// layer with how to construct it, and forward as a list of assignments. Built by the binder
+/// layer with how to construct it, forward as a list of assignments, and its output (or named
+/// outputs) and named features. Built by the binder
 /// from a model or block; knows nothing of C# syntax beyond names and scalar expressions.
 /// </summary>
 public sealed record ClassModel(
@@ -17,7 +18,16 @@ public sealed record ClassModel(
     IReadOnlyList<ForwardStatement> Forward,
     TensorExpr Output,
     string SourcePath,
-    int SourceLine);
+    int SourceLine,
+    IReadOnlyList<NamedTensor> NamedOutputs,
+    IReadOnlyList<NamedTensor> Features);
+
+/// <summary>
+/// One of a model's named outputs (<c>output logits: ..., boxes: ...</c>; forward then returns
+/// them together, <see cref="ClassModel.Output"/> being the first) or one of its named features
+/// (<c>feature stem: h</c>, returned beside the output for distillation).
+/// </summary>
+public sealed record NamedTensor(string Name, TensorExpr Code);
 
 /// <param name="RuntimeType">For a method's parameter, the runtime type it takes (TokenBlock?); it defaults to none.</param>
 public sealed record CtorParameter(string Name, ScalarType Type, ScalarExpr? Default, CtorParameterKind Kind, string? RuntimeType = null);

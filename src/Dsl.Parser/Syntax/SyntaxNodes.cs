@@ -51,8 +51,11 @@ public sealed record InputSyntax(Identifier Name, IReadOnlyList<ExpressionSyntax
 /// <summary><c>h = expression</c></summary>
 public sealed record AssignmentSyntax(Identifier Name, ExpressionSyntax Value, TextSpan Span) : StatementSyntax(Span);
 
-/// <summary><c>output expression</c></summary>
-public sealed record OutputSyntax(ExpressionSyntax Value, TextSpan Span) : StatementSyntax(Span);
+/// <summary><c>output expression</c>, or one of several named outputs, <c>output logits: expression, boxes: expression</c>.</summary>
+public sealed record OutputSyntax(ExpressionSyntax Value, TextSpan Span, Identifier? Name = null) : StatementSyntax(Span);
+
+/// <summary><c>feature stem: expression</c>: a named intermediate tensor the model exposes beside its output (for distillation).</summary>
+public sealed record FeatureSyntax(Identifier Name, ExpressionSyntax Value, TextSpan Span) : StatementSyntax(Span);
 
 public abstract record ExpressionSyntax(TextSpan Span);
 

@@ -151,7 +151,7 @@ public sealed class SyntaxParser
             _missingBraces = 0;
             try
             {
-                statements.Add(ParseStatement());
+                statements.AddRange(ParseStatement());
             }
             catch (Recover)
             {
@@ -185,17 +185,21 @@ public sealed class SyntaxParser
     }
 
     private bool AtStatementStart() =>
-        Current.IsWord("input") || Current.IsWord("output") || (Current.Kind == TokenKind.Identifier && !Keywords.Contains(Current.Text) && Peek().Is("="));
+        Current.IsWord("input") || Current.IsWord("output") || AtFeature || (Current.Kind == TokenKind.Identifier && !Keywords.Contains(Current.Text) && Peek().Is("="));
 
-    private StatementSyntax ParseStatement()
+    /// <summary>'feature' is a word only where a feature statement starts (feature stem: ...), so a tensor may still be called feature.</summary>
+    private bool AtFeature => Current.IsWord("feature") && Peek().Kind == TokenKind.Identifier && Peek(2).Is(":");
+
+    private IEnumerable<StatementSyntax> ParseStatement()
     {
-        if (Current.IsWord("input")) return ParseInput();
-        if (Current.IsWord("output"))
+        if (Current.IsWord("input")) return new[] { ParseInput() };
+        if (Current.IsWord("output")) return ParseOutput();
+        if (AtFeature)
         {
             var keyword = Next();
-            var value = ParseExpression();
+            var (name, value) = ParseNamedValue();
             EndOfStatement(value);
-            return new OutputSyntax(value, keyword.Span.Cover(value.Span));
+            return new[] { new FeatureSyntax(name, value, keyword.Span.Cover(value.Span)) };
         }
         if (Current.Kind == TokenKind.Identifier && !Keywords.Contains(Current.Text) && Peek().Is("="))
         {
@@ -203,9 +207,41 @@ public sealed class SyntaxParser
             Next();
             var value = ParseExpression();
             EndOfStatement(value);
-            return new AssignmentSyntax(name, value, name.Span.Cover(value.Span));
+            return new[] { new AssignmentSyntax(name, value, name.Span.Cover(value.Span)) };
         }
         throw NotAStatement();
+    }
+
+    /// <summary><c>output expression</c>, or named outputs <c>output logits: a, boxes: b</c>, one statement each.</summary>
+    private IEnumerable<StatementSyntax> ParseOutput()
+    {
+        var keyword = Next();
+        if (!(Current.Kind == TokenKind.Identifier && !Keywords.Contains(Current.Text) && Peek().Is(":")))
+        {
+            var value = ParseExpression();
+            EndOfStatement(value);
+            return new[] { new OutputSyntax(value, keyword.Span.Cover(value.Span)) };
+        }
+        var outputs = new List<StatementSyntax>();
+        while (true)
+        {
+            var (name, value) = ParseNamedValue();
+            outputs.Add(new OutputSyntax(value, (outputs.Count == 0 ? keyword.Span : name.Span).Cover(value.Span), name));
+            if (!Current.Is(",")) break;
+            Next();
+            if (!(Current.Kind == TokenKind.Identifier && !Keywords.Contains(Current.Text) && Peek().Is(":")))
+                Fail(Current.Span, $"expected another named output after ',', as in 'output logits: h -> linear(10), boxes: h -> linear(4)', found {Current.Describe()}");
+        }
+        EndOfStatement(((OutputSyntax)outputs[^1]).Value);
+        return outputs;
+    }
+
+    /// <summary><c>name: expression</c>, of a named output or a feature.</summary>
+    private (Identifier Name, ExpressionSyntax Value) ParseNamedValue()
+    {
+        var name = NameOf(Next());
+        Next();
+        return (name, ParseExpression());
     }
 
     private Recover NotAStatement()
@@ -219,7 +255,7 @@ public sealed class SyntaxParser
             return Fail(Peek().Span, $"expected '=' after '{token.Text}' (as in '{token.Text} = x -> relu'), found {Peek().Describe()}");
         if (token.Is("->"))
             return Fail(token.Span, "a statement cannot start with '->'; a pipeline continues on the next line only inside its statement, so join this line to the one above or bind it ('h = h -> ...')");
-        return Fail(token.Span, $"expected a statement (input, output or name = ...), found {token.Describe()}");
+        return Fail(token.Span, $"expected a statement (input, output, feature or name = ...), found {token.Describe()}");
     }
 
     /// <summary>An expression statement ends where the next statement or the body's '}' begins.</summary>

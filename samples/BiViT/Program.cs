@@ -76,7 +76,7 @@ foreach (var key in chosen)
         var report = PyTorchWeights.Load(model, weights, strict: false);
         Console.WriteLine($"{name}: {report.Loaded.Count} tensors from the full-precision ViT; {report.Missing.Count} new");
         var trainer = new Trainer(Options(binaryEpochs, 1e-3, 0, 1));
-        if (model is IDistilled) Distiller.Attach(trainer, model, full);
+        if (model is IDistilled distilled) distilled.Distillation.From(full);
         var summary = trainer.Fit(model, TrainLoader(1), testLoader);
         return new Row(name, summary.Final.Top1, summary.Cost.Macs!.Value, (long)summary.Cost["Bops"]!.Value, summary.Cost["Operations"]!.Value, summary.Cost.Parameters);
     }));

@@ -69,7 +69,7 @@ else
         Schedule = new LearningRateSchedule.Cosine(FinalFactor: 0.1),
         Seed = 1,
     });
-    trainer.Hooks.Add(new TokenRateLoss(tokens, log: Console.Out, warmupEpochs: warmupEpochs));
+    tokens.WarmupEpochs = warmupEpochs;
     trainer.Fit(model, new BatchLoader(train, 128, shuffle: true, seed: 1), testLoader);
     Console.WriteLine($"learned schedule, to paste into FashionViT.cmodel: {tokens.Schedule()}");
     return (tokens.Blocks.Select(b => b.KeptPrune).ToArray(), tokens.Blocks.Select(b => b.KeptMerge).ToArray());

@@ -82,7 +82,11 @@ TrainingSummary Train(nn.Module<Tensor, Tensor> model, string? from, int seed, T
         Console.WriteLine($"{model.GetName()} seed {seed}: {report.Loaded.Count} tensors from {Path.GetFileName(from)}, {report.Missing.Count} new");
     }
     var trainer = new Trainer(Options(stageEpochs, 1 + seed));
-    if (!scratch) Distiller.Attach(trainer, model, full);
+    if (model is IDistilled distilled)
+    {
+        if (scratch) distilled.Distillation.WithoutTeacher();
+        else distilled.Distillation.From(full);
+    }
     if (hook != null) trainer.Hooks.Add(hook);
     return trainer.Fit(model, TrainLoader(1 + seed), testLoader);
 }

@@ -114,8 +114,8 @@ public class LearnedRateTests
     [Fact]
     public void Only_a_stack_with_a_target_brings_a_rate_loss()
     {
-        Assert.Empty(new TokenState().Contributions(TextWriter.Null));
-        Assert.IsType<TokenRateLoss>(Assert.Single(new TokenState(targetMacs: 1).Contributions(TextWriter.Null)));
+        Assert.Empty(new TokenState().Contributions(null!, TextWriter.Null));
+        Assert.IsType<TokenRateLoss>(Assert.Single(new TokenState(targetMacs: 1).Contributions(null!, TextWriter.Null)));
     }
 
     [Fact]

@@ -66,11 +66,11 @@ public class LowBitModelTests
         using var teacher = new TinyViT();
         using var student = new TinyBiViT();
         var trainer = new Trainer(Options(epochs: 1), TextWriter.Null);
-        var distiller = Distiller.Attach(trainer, student, teacher);
+        student.Distillation.From(teacher);
         var before = teacher.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
         trainer.Fit(student, Loader(TrainData(64)), Loader(TestData(32), shuffle: false));
-        var (task, soft, hard, ranking) = distiller.LastLosses;
-        Assert.True(task > 0 && hard > 0 && ranking > 0, distiller.LastLosses.ToString());
+        var (task, soft, hard, ranking) = student.Distillation.LastLosses;
+        Assert.True(task > 0 && hard > 0 && ranking > 0, student.Distillation.LastLosses.ToString());
         Assert.Equal(0, soft);
         // The teacher runs in eval mode and never learns.
         Assert.All(teacher.state_dict(), p => Assert.True(p.Value.equal(before[p.Key]).all().item<bool>(), p.Key));
@@ -96,9 +96,21 @@ public class LowBitModelTests
     {
         using var student = new TinyBinaryNet();
         using var wrong = new TinyViT();
-        var e = Assert.Throws<ArgumentException>(() => Distiller.Attach(new Trainer(Options(epochs: 1), TextWriter.Null), student, wrong));
+        var e = Assert.Throws<ArgumentException>(() => student.Distillation.From(wrong));
         Assert.Contains("distilled from TinyNet, not TinyViT", e.Message);
         using var right = new TinyNet();
-        Distiller.Attach(new Trainer(Options(epochs: 1), TextWriter.Null), student, right);
+        student.Distillation.From(right);
+    }
+
+    [Fact]
+    public void A_distilled_model_without_its_teacher_is_an_error_unless_it_says_so()
+    {
+        using var student = new TinyBinaryNet();
+        var trainer = new Trainer(Options(epochs: 1), TextWriter.Null);
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(student, Loader(TrainData(32)), Loader(TestData(32), shuffle: false)));
+        Assert.Contains("distilled from TinyNet: give its trained teacher with model.Distillation.From(teacher)", e.Message);
+        student.Distillation.WithoutTeacher();
+        trainer.Fit(student, Loader(TrainData(32)), Loader(TestData(32), shuffle: false));
+        Assert.Equal(default, student.Distillation.LastLosses);
     }
 }

@@ -53,24 +53,13 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Hooks_add_losses_see_every_step_and_a_step_function_replaces_the_forward()
+    public void Hooks_add_losses_and_passes_and_see_every_step()
     {
         var counter = new CountingHook();
-        var passes = 0;
-        var (_, summary) = Train(Options(epochs: 1), images: 128, configure: t =>
-        {
-            t.Hooks.Add(counter);
-            t.Step = (step, taskLoss) =>
-            {
-                // Two passes per batch, as a multi-bit-width method would.
-                passes += 2;
-                var first = step.Model.forward(step.Inputs);
-                var second = step.Model.forward(step.Inputs);
-                return (second, taskLoss(first, step.Targets) + taskLoss(second, step.Targets));
-            };
-        });
+        var (_, summary) = Train(Options(epochs: 1), images: 128, configure: t => t.Hooks.Add(counter));
         Assert.Equal(4, counter.Steps);
-        Assert.Equal(8, passes);
+        // The model's pass and the hook's second one on each of the 4 batches.
+        Assert.Equal(8, counter.Passes);
         Assert.Equal(1, counter.Epochs);
         Assert.True(counter.SawExtraLossInTotal);
         Assert.Single(summary.History);
@@ -112,11 +101,18 @@ public class TrainerTests
     private sealed class CountingHook : TrainingHook
     {
         public int Steps;
+        public int Passes;
         public int Epochs;
         public bool SawExtraLossInTotal = true;
 
-        // A constant term: it changes no gradient but must show in the step's loss.
-        public override Tensor? AdditionalLoss(StepContext step) => tensor(100f);
+        public override void AfterForward(StepContext step) => Passes++;
+
+        // A second pass (as a multi-bit-width method's) and a constant, which changes no gradient but must show in the step's loss.
+        public override Tensor? AdditionalLoss(StepContext step)
+        {
+            Passes++;
+            return nn.functional.cross_entropy(step.Model.forward(step.Inputs), step.Targets) + 100f;
+        }
 
         public override void OnStepEnd(StepContext step)
         {

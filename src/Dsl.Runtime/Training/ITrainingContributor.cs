@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Training;
 
@@ -11,6 +13,6 @@ namespace Dsl.Runtime.Training;
 /// </summary>
 public interface ITrainingContributor
 {
-    /// <summary>The hooks this method adds to training; <paramref name="log"/> is the trainer's output.</summary>
-    IEnumerable<TrainingHook> Contributions(TextWriter log);
+    /// <summary>The hooks this method adds to training <paramref name="model"/>, the model exposing it; <paramref name="log"/> is the trainer's output.</summary>
+    IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model, TextWriter log);
 }

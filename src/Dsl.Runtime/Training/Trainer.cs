@@ -31,9 +31,6 @@ public sealed class Trainer
     /// <summary>Hooks added by hand; <see cref="Fit"/> adds the model's own contributions (<see cref="ITrainingContributor"/>) to them.</summary>
     public List<TrainingHook> Hooks { get; } = new();
 
-    /// <summary>Replaces the forward-and-loss of a step; null is forward then cross-entropy.</summary>
-    public StepFunction? Step { get; set; }
-
     public TrainingSummary Fit(nn.Module<Tensor, Tensor> model, BatchLoader train, BatchLoader test)
     {
         var device = Devices.Resolve(Options.Device);
@@ -55,6 +52,8 @@ public sealed class Trainer
             manual_seed(Options.Seed);
         }
         var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
+        if (Options.CheckpointPath != null && hooks.OfType<CompanionModel>().FirstOrDefault() is { } companion)
+            throw new NotSupportedException($"a checkpoint holds one model and its optimizer, so a run with a companion model ({companion.Model.GetType().Name}) cannot be checkpointed yet; leave CheckpointPath unset");
         foreach (var hook in hooks) hook.OnTrainStart(model, optimizer);
 
         var stepsPerEpoch = train.BatchesPerEpoch;
@@ -105,19 +104,22 @@ public sealed class Trainer
             .Where(p => typeof(ITrainingContributor).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
             .Select(p => p.GetValue(model))
             .OfType<ITrainingContributor>()
-            .SelectMany(c => c.Contributions(_output));
+            .SelectMany(c => c.Contributions(model, _output));
 
+    /// <summary>
+    /// One step as a pipeline: the hooks' starts, the model's pass, what the hooks do right after
+    /// it, the task loss under the hooks' weights plus their terms, backward, the optimizer, the hooks' ends.
+    /// </summary>
     private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IReadOnlyList<TrainingHook> hooks, int epoch, long step, Batch batch)
     {
         var context = new StepContext(model, optimizer, epoch, step, batch.Inputs, batch.Targets);
         foreach (var hook in hooks) hook.OnStepStart(context);
         optimizer.zero_grad();
-        Tensor TaskLoss(Tensor outputs, Tensor targets) =>
-            nn.functional.cross_entropy(outputs, targets, label_smoothing: Options.LabelSmoothing);
-        var (outputs, loss) = Step != null
-            ? Step(context, TaskLoss)
-            : Forward(model, batch, TaskLoss);
-        context.Outputs = outputs;
+        context.Outputs = model.forward(batch.Inputs);
+        foreach (var hook in hooks) hook.AfterForward(context);
+        context.TaskLoss = nn.functional.cross_entropy(context.Outputs, batch.Targets, label_smoothing: Options.LabelSmoothing);
+        var weight = hooks.Aggregate(1.0, (product, hook) => product * hook.TaskWeight(context));
+        var loss = weight == 1 ? context.TaskLoss : weight * context.TaskLoss;
         foreach (var hook in hooks)
         {
             if (hook.AdditionalLoss(context) is { } extra) loss = loss + extra;
@@ -128,12 +130,6 @@ public sealed class Trainer
         optimizer.step();
         foreach (var hook in hooks) hook.OnStepEnd(context);
         return loss.item<float>();
-    }
-
-    private static (Tensor, Tensor) Forward(nn.Module<Tensor, Tensor> model, Batch batch, Func<Tensor, Tensor, Tensor> taskLoss)
-    {
-        var outputs = model.forward(batch.Inputs);
-        return (outputs, taskLoss(outputs, batch.Targets));
     }
 
     /// <summary>Loss, top-1 and (with more than five classes) top-5 over a loader, in eval mode.</summary>

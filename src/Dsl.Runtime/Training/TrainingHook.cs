@@ -1,13 +1,14 @@
-using System;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Training;
 
 /// <summary>
-/// What a compression method plugs into the loop without forking it: losses added to the
-/// task loss, updates before and after each step (masks, rates, temperatures), and a
-/// replacement for the forward-and-loss of a step (a teacher pass, several bit-widths).
+/// One contribution to the training step, which is a pipeline of them: before the forward
+/// pass (masks, rates), right after it (a teacher's pass, a companion model's own update),
+/// terms added to the loss (distillation, cost, the losses of more passes on the same batch at
+/// other bit-widths or widths), a weight on the task loss, and after the optimizer's step.
+/// A model's annotations bring theirs (<see cref="ITrainingContributor"/>); a caller adds others.
 /// </summary>
 public abstract class TrainingHook
 {
@@ -18,6 +19,14 @@ public abstract class TrainingHook
     public virtual void OnStepStart(StepContext step)
     {
     }
+
+    /// <summary>After the model's forward pass (<see cref="StepContext.Outputs"/> is set), before any loss is taken.</summary>
+    public virtual void AfterForward(StepContext step)
+    {
+    }
+
+    /// <summary>The factor on the task loss (DeiT's hard distillation keeps 1 − hard of it); the hooks' factors multiply.</summary>
+    public virtual double TaskWeight(StepContext step) => 1;
 
     /// <summary>A term added to the step's loss (created in the step's dispose scope), or null.</summary>
     public virtual Tensor? AdditionalLoss(StepContext step) => null;
@@ -31,7 +40,7 @@ public abstract class TrainingHook
     }
 }
 
-/// <summary>One optimizer step as hooks see it. Outputs and Loss are set after the forward pass.</summary>
+/// <summary>One optimizer step as hooks see it. Outputs is set after the forward pass, TaskLoss and Loss after the losses.</summary>
 public sealed class StepContext
 {
     internal StepContext(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, int epoch, long step, Tensor inputs, Tensor targets)
@@ -51,8 +60,9 @@ public sealed class StepContext
     public Tensor Inputs { get; }
     public Tensor Targets { get; }
     public Tensor? Outputs { get; internal set; }
+
+    /// <summary>The task loss of the model's pass, before its weight.</summary>
+    public Tensor? TaskLoss { get; internal set; }
+
     public Tensor? Loss { get; internal set; }
 }
-
-/// <summary>Computes a step's outputs and task loss; the default is forward then cross-entropy.</summary>
-public delegate (Tensor Outputs, Tensor Loss) StepFunction(StepContext step, Func<Tensor, Tensor, Tensor> taskLoss);

@@ -8,24 +8,23 @@ using static TorchSharp.torch;
 namespace Dsl.Runtime;
 
 /// <summary>
-/// Runs a @distill model's training steps: the teacher in eval mode without gradients on the
-/// same batch, then the student's task loss and the declared distillation losses. Attach it
-/// to a trainer with <see cref="Attach"/>.
+/// A @distill model's training contribution, which <see cref="Trainer.Fit"/> adds by itself once
+/// the teacher is given (<see cref="DistillationState.From"/>): right after the student's pass
+/// the teacher runs on the same batch in eval mode without gradients; the task loss keeps
+/// 1 − hard of its weight, and the declared soft, hard and ranking terms are added.
 /// </summary>
-public sealed class Distiller
+public sealed class Distiller : TrainingHook
 {
     private readonly nn.Module<Tensor, Tensor> _teacher;
     private readonly DistillationState _settings;
     private readonly IReadOnlyList<Attention> _studentAttention;
     private readonly IReadOnlyList<Attention> _teacherAttention;
     private readonly Generator _pairs = new Generator(0);
+    private Tensor? _teacherLogits;
 
-    private Distiller(nn.Module<Tensor, Tensor> student, nn.Module<Tensor, Tensor> teacher)
+    internal Distiller(nn.Module<Tensor, Tensor> student, DistillationState settings, nn.Module<Tensor, Tensor> teacher)
     {
-        if (student is not IDistilled distilled) throw new ArgumentException($"{student.GetType().Name} has no @distill annotation", nameof(student));
-        _settings = distilled.Distillation;
-        if (teacher.GetType() != _settings.Teacher)
-            throw new ArgumentException($"{student.GetType().Name} is distilled from {_settings.Teacher.Name}, not {teacher.GetType().Name}", nameof(teacher));
+        _settings = settings;
         _teacher = teacher;
         _studentAttention = student.modules().OfType<Attention>().ToList();
         _teacherAttention = teacher.modules().OfType<Attention>().ToList();
@@ -34,53 +33,49 @@ public sealed class Distiller
         foreach (var p in teacher.parameters()) p.requires_grad_(false);
     }
 
-    /// <summary>The latest step's losses: task, soft, hard and ranking (0 when not used).</summary>
-    public (double Task, double Soft, double Hard, double Ranking) LastLosses { get; private set; }
-
-    /// <summary>Makes <paramref name="trainer"/> distil <paramref name="student"/> from <paramref name="teacher"/> (its trained weights already loaded).</summary>
-    public static Distiller Attach(Trainer trainer, nn.Module<Tensor, Tensor> student, nn.Module<Tensor, Tensor> teacher)
-    {
-        var distiller = new Distiller(student, teacher);
-        trainer.Step = distiller.Step;
-        return distiller;
-    }
-
-    private (Tensor Outputs, Tensor Loss) Step(StepContext step, Func<Tensor, Tensor, Tensor> taskLoss)
+    public override void OnStepStart(StepContext step)
     {
         var ranking = _settings.Ranking > 0;
         foreach (var a in _studentAttention.Concat(_teacherAttention)) a.RecordScores = ranking;
+    }
+
+    public override void AfterForward(StepContext step)
+    {
         _teacher.to(step.Inputs.device);
         _teacher.eval();
-        Tensor teacherLogits;
-        using (no_grad()) teacherLogits = _teacher.forward(step.Inputs);
-        var outputs = step.Model.forward(step.Inputs);
+        using (no_grad()) _teacherLogits = _teacher.forward(step.Inputs);
+    }
 
-        var task = taskLoss(outputs, step.Targets);
-        var loss = (1 - _settings.Hard) * task;
+    public override double TaskWeight(StepContext step) => 1 - _settings.Hard;
+
+    public override Tensor? AdditionalLoss(StepContext step)
+    {
+        var outputs = step.Outputs!;
+        var teacherLogits = _teacherLogits!;
+        Tensor? loss = null;
         double soft = 0, hard = 0, rank = 0;
         if (_settings.Soft > 0)
         {
             var t = _settings.Temperature;
             var softLoss = -(teacherLogits.div(t).softmax(-1) * outputs.div(t).log_softmax(-1)).sum(-1).mean() * (t * t);
-            loss = loss + _settings.Soft * softLoss;
+            loss = _settings.Soft * softLoss;
             soft = softLoss.item<float>();
         }
         if (_settings.Hard > 0)
         {
-            var head = ((IDistilled)step.Model).Distillation.DistillationLogits
-                ?? throw new InvalidOperationException("the student's forward produced no distillation-head logits");
+            var head = _settings.DistillationLogits ?? throw new InvalidOperationException("the student's forward produced no distillation-head logits");
             var hardLoss = nn.functional.cross_entropy(head, teacherLogits.argmax(-1));
-            loss = loss + _settings.Hard * hardLoss;
+            loss = loss is null ? _settings.Hard * hardLoss : loss + _settings.Hard * hardLoss;
             hard = hardLoss.item<float>();
         }
-        if (ranking)
+        if (_settings.Ranking > 0)
         {
             var terms = _studentAttention.Zip(_teacherAttention, (s, t) => RankingLoss.Compute(s.Scores!, t.Scores!.detach(), _settings.Pairs, _pairs)).ToList();
             var rankLoss = terms.Aggregate((a, b) => a + b) / terms.Count;
-            loss = loss + _settings.Ranking * rankLoss;
+            loss = loss is null ? _settings.Ranking * rankLoss : loss + _settings.Ranking * rankLoss;
             rank = rankLoss.item<float>();
         }
-        LastLosses = (task.item<float>(), soft, hard, rank);
-        return (outputs, loss);
+        _settings.LastLosses = (step.TaskLoss!.item<float>(), soft, hard, rank);
+        return loss;
     }
 }

@@ -45,9 +45,15 @@ public sealed class TokenState : Training.ITrainingContributor
 
     internal void Register(TokenBlock block) => _blocks.Add(block);
 
-    /// <summary>Learned rates train with DiffRate's cost term, <see cref="TokenRateLoss"/>; fixed ones need nothing.</summary>
-    public IEnumerable<Training.TrainingHook> Contributions(System.IO.TextWriter log) =>
-        TargetMacs > 0 ? new Training.TrainingHook[] { new TokenRateLoss(this, log: log) } : Array.Empty<Training.TrainingHook>();
+    /// <summary>λ of DiffRate's cost term (<see cref="TokenRateLoss"/>) when the trainer adds it.</summary>
+    public double Lambda { get; set; } = 5;
+
+    /// <summary>Epochs at the start that learn the rates from the task loss alone, before the cost term (the reference code's warm-up).</summary>
+    public int WarmupEpochs { get; set; }
+
+    /// <summary>Learned rates train with DiffRate's cost term, <see cref="TokenRateLoss"/>, set by <see cref="Lambda"/> and <see cref="WarmupEpochs"/>; fixed ones need nothing.</summary>
+    public IEnumerable<Training.TrainingHook> Contributions(TorchSharp.torch.nn.Module<Tensor, Tensor> model, System.IO.TextWriter log) =>
+        TargetMacs > 0 ? new Training.TrainingHook[] { new TokenRateLoss(this, Lambda, log: log, warmupEpochs: WarmupEpochs) } : Array.Empty<Training.TrainingHook>();
 
     /// <summary>Starts a forward pass through the stack: every token is one patch.</summary>
     public Tensor Start(Tensor x)

@@ -1,0 +1,52 @@
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Training;
+
+/// <summary>
+/// A second model trained in the same run with its own optimizer (a GAN's discriminator):
+/// right after the main model's forward pass it takes one step on its own loss, so the main
+/// model's terms (<see cref="TrainingHook.AdditionalLoss"/>) then see it updated, as a GAN
+/// alternates. The main optimizer never holds its parameters, and gradients the main loss
+/// leaves in it are cleared before its next step.
+/// </summary>
+public abstract class CompanionModel : TrainingHook
+{
+    private OptimizerHelper? _optimizer;
+
+    protected CompanionModel(nn.Module<Tensor, Tensor> model, OptimizerSpec optimizer)
+    {
+        Model = model;
+        Optimizer = optimizer;
+    }
+
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    public OptimizerSpec Optimizer { get; }
+
+    /// <summary>Its loss at the latest step.</summary>
+    public double LastLoss { get; private set; }
+
+    /// <summary>Its own loss for this step, from the main model's outputs (detach them: the companion's step must not reach the main model).</summary>
+    protected abstract Tensor CompanionLoss(StepContext step);
+
+    public override void OnTrainStart(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    {
+        var device = model.parameters().First().device;
+        Model.to(device);
+        Model.train();
+        _optimizer?.Dispose();
+        _optimizer = Optimizer.Create(Model.parameters());
+    }
+
+    public override void AfterForward(StepContext step)
+    {
+        _optimizer!.zero_grad();
+        var loss = CompanionLoss(step);
+        loss.backward();
+        _optimizer.step();
+        LastLoss = loss.item<float>();
+    }
+}

@@ -53,7 +53,7 @@ public static class CostJson
         WriteNamedShapes(json, "features", report.Features);
         json.WriteNumber("macs", report.Macs);
         json.WriteNumber("params", report.Params);
-        foreach (var metric in report.Metrics) WriteMetric(json, metric, report.Total(metric));
+        foreach (var metric in report.AllMetrics) WriteMetric(json, metric, report.Total(metric));
         json.WriteStartArray("layers");
         foreach (var layer in report.Layers)
         {
@@ -64,7 +64,7 @@ public static class CostJson
             json.WriteNumber("macs", layer.Macs);
             json.WriteNumber("params", layer.Params);
             if (layer.Bits != null) json.WriteString("bits", layer.Bits);
-            foreach (var metric in report.Metrics.Where(m => m.Column != null)) WriteMetric(json, metric, layer.Metric(metric));
+            foreach (var metric in report.AllMetrics.Where(m => m.Column != null)) WriteMetric(json, metric, layer.Metric(metric));
             json.WriteStartObject("annotations");
             foreach (var a in layer.Annotations)
             {

@@ -12,7 +12,7 @@ namespace Dsl.Parser.Tests;
 /// </summary>
 internal sealed class TestQuantAnnotation : AnnotationSchema
 {
-    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation()).With(new TestModelAnnotation()).With(new TestWeightsAnnotation());
+    public static AnnotationCatalog Catalog { get; } = AnnotationCatalog.Default.With(new TestQuantAnnotation()).With(new TestModelAnnotation()).With(new TestWeightsAnnotation()).With(new TestBitsAnnotation());
 
     public override string Name => "testq";
 
@@ -52,4 +52,17 @@ internal sealed class TestModelAnnotation : AnnotationSchema
 
     public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model) =>
         args.Scalar("seed")!.AsLong == 13 ? new($"model '{model.Name}' refuses seed 13", "seed") : null;
+}
+
+/// <summary>A kind with several settings, as MultiQuant's bit-widths: one BOPs figure per bit-width it lists.</summary>
+internal sealed class TestBitsAnnotation : AnnotationSchema
+{
+    public override string Name => "testbits";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[] { new ParamSpec("bits", ArgKind.Ints, Required: true, Min: 1) };
+
+    public override IReadOnlyCollection<string> Families { get; } = new[] { "linear" };
+
+    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) =>
+        args.Ints("bits", 1).Select(b => b.AsLong).Aggregate(cost, (c, b) => c.With(LowBitMetrics.Bops.At($"w{b}a{b}"), c.Macs * b * b));
 }

@@ -109,7 +109,7 @@ internal sealed partial class DeclarationBinder
         }
         if (_namedOutputs.Count > 0) _namedOutputs[0] = _namedOutputs[0] with { Value = output };
         _methodMembers.AddRange(assembly.Members);
-        if (Limits.Excess(_fields.Costs, _file.Catalog.Metrics) is { } excess)
+        if (Limits.Excess(_fields.Costs, CostMetric.Of(_fields.Costs, _file.Catalog.Metrics)) is { } excess)
         {
             _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
             return null;

@@ -42,7 +42,7 @@ internal sealed class FieldCollector
                 diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, "TorchSharp's Module has a member of that name");
                 continue;
             }
-            if (ReservedNames.GeneratedMembers.Contains(alias.Text) || alias.Text == className)
+            if (ReservedNames.IsGeneratedMember(alias.Text) || alias.Text == className)
             {
                 diagnostics.Report(DiagnosticDescriptors.ReservedName, alias.Span, alias.Text, alias.Text == className ? "it is the name of the class" : "the generated class has a member of that name");
                 continue;

@@ -34,6 +34,15 @@ public static class ReservedNames
         .Concat(Annotations.AnnotationCatalog.Default.Metrics.Select(m => m.ConstantName))
         .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
 
+    /// <summary>
+    /// Whether a field may not take <paramref name="name"/>: a generated member has it, or a
+    /// metric at a setting could (a registered metric's constant followed by a capital or digit: BopsW4a4).
+    /// </summary>
+    public static bool IsGeneratedMember(string name) =>
+        GeneratedMembers.Contains(name) || Annotations.AnnotationCatalog.Default.Metrics.Any(m =>
+            name.Length > m.ConstantName.Length && name.StartsWith(m.ConstantName, System.StringComparison.Ordinal)
+            && name[m.ConstantName.Length] is (>= 'A' and <= 'Z') or (>= '0' and <= '9'));
+
     /// <summary>Members of the generated records of named outputs and features besides the tensors (a C# record's and INamedTensors').</summary>
     public static readonly HashSet<string> RecordMembers = new()
     {

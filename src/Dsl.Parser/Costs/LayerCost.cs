@@ -21,6 +21,9 @@ public sealed record LayerCost(
     string? Bits = null,
     IReadOnlyDictionary<string, double>? Metrics = null)
 {
+    /// <summary>The metrics at a setting (<see cref="CostMetric.At"/>) set on this layer, which a report lists after the registered ones.</summary>
+    public IReadOnlyList<CostMetric>? SettingMetrics { get; init; }
+
     /// <summary>This layer's value of <paramref name="metric"/>: what a method set, or the metric's unmarked value.</summary>
     public double Metric(CostMetric metric) => Metrics != null && Metrics.TryGetValue(metric.Key, out var v) ? v : metric.Unmarked(this);
 
@@ -29,7 +32,10 @@ public sealed record LayerCost(
     {
         var metrics = Metrics == null ? new Dictionary<string, double>() : new Dictionary<string, double>(Metrics.ToDictionary(p => p.Key, p => p.Value));
         metrics[metric.Key] = value;
-        return this with { Metrics = metrics };
+        var settings = metric.Family == null || SettingMetrics?.Any(m => m.Key == metric.Key) == true
+            ? SettingMetrics
+            : (SettingMetrics ?? new CostMetric[0]).Append(metric).ToList();
+        return this with { Metrics = metrics, SettingMetrics = settings };
     }
 }
 
@@ -55,8 +61,11 @@ public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOn
     /// <summary>Whether a method set <paramref name="metric"/> on any layer (a full-precision model has no BOPs to report).</summary>
     public bool Reports(CostMetric metric) => Layers.Any(l => l.Metrics?.ContainsKey(metric.Key) == true);
 
-    /// <summary>The metrics a method set on some layer, in registration order.</summary>
-    public IEnumerable<CostMetric> Reported => Metrics.Where(Reports);
+    /// <summary>The registered metrics, then those at a setting that a layer of this model has (<see cref="CostMetric.At"/>).</summary>
+    public IReadOnlyList<CostMetric> AllMetrics => CostMetric.Of(Layers, Metrics);
+
+    /// <summary>The metrics a method set on some layer, in registration order, then those at a setting.</summary>
+    public IEnumerable<CostMetric> Reported => AllMetrics.Where(Reports);
 }
 
 /// <summary>A named output's or feature's shape.</summary>

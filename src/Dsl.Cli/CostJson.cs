@@ -48,6 +48,7 @@ public static class CostJson
         json.WriteStartObject();
         json.WriteString("model", report.Model);
         WriteShape(json, "input", report.Input);
+        WriteNamedShapes(json, "inputs", report.NamedInputs);
         WriteShape(json, "output", report.Output);
         WriteNamedShapes(json, "outputs", report.NamedOutputs);
         WriteNamedShapes(json, "features", report.Features);

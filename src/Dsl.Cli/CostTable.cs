@@ -11,7 +11,8 @@ public static class CostTable
     public static void Write(CostReport report, string file, TextWriter output)
     {
         var outputs = report.NamedOutputs.Count == 0 ? $"output {report.Output}" : "outputs " + string.Join(", ", report.NamedOutputs.Select(o => $"{o.Name} {o.Shape}"));
-        output.WriteLine($"{report.Model} ({file}): input {report.Input} -> {outputs}");
+        var inputs = report.NamedInputs.Count == 0 ? $"input {report.Input}" : "inputs " + string.Join(", ", report.NamedInputs.Select(i => $"{i.Name} {i.Shape}"));
+        output.WriteLine($"{report.Model} ({file}): {inputs} -> {outputs}");
         if (report.Features.Count > 0) output.WriteLine("features: " + string.Join(", ", report.Features.Select(f => $"{f.Name} {f.Shape}")));
         output.WriteLine();
         var columns = report.Reported.Where(m => m.Column != null).ToList();

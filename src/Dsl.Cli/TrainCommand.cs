@@ -86,7 +86,7 @@ internal static class TrainCommand
         if (type == null)
             return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", names)}");
         if (!typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))
-            return Fail(stderr, $"{modelName} returns named outputs; cmodel train trains a classifier with one output, so train it from C# (README, Training)");
+            return Fail(stderr, $"{modelName} {(type.GetProperty("InputShapes") != null ? "takes several inputs" : "returns named outputs")}; cmodel train trains a classifier with one input and one output, so train it from C# (README, Training)");
         ImageClassificationData train, test;
         try
         {

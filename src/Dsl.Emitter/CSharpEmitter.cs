@@ -44,7 +44,8 @@ public static class CSharpEmitter
         w.Line($"/// <summary>The {kind} <c>{model.Name}</c> from {Xml(Path.GetFileName(model.SourcePath))}, line {model.SourceLine}.</summary>");
         var moduleType = "nn.Module<" + string.Join(", ", model.InputNames.Select(_ => "Tensor")) + $", {OutputType(model)}>";
         var interfaces = string.Concat(model.Members.Where(m => m.Interface != null).Select(m => ", " + m.Interface));
-        if (model.Features.Count > 0) interfaces += $", IFeatureTaps<{OutputType(model)}>";
+        // The interface's pass takes one input; a model of several inputs keeps its own ForwardWithFeatures.
+        if (model.Features.Count > 0 && model.InputNames.Count == 1) interfaces += $", IFeatureTaps<{OutputType(model)}>";
         w.Open($"public sealed partial class {model.Name} : {moduleType}{interfaces}");
         if (cost != null) WriteCosts(w, cost);
         if (model.NamedOutputs.Count > 0) WriteRecord(w, "Outputs", "What forward returns: the model's named outputs.", model.NamedOutputs);
@@ -79,9 +80,16 @@ public static class CSharpEmitter
                 : $"public const double {metric.ConstantName} = {CSharpScalars.Number(total)};");
             w.Line();
         }
-        w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");
-        w.Line($"public static System.ReadOnlySpan<long> InputShape => new long[] {{ {ShapeLiteral(cost.Input)} }};");
-        w.Line();
+        if (cost.NamedInputs.Count == 0)
+        {
+            w.Line("/// <summary>The input shape; -1 stands for the batch.</summary>");
+            w.Line($"public static System.ReadOnlySpan<long> InputShape => new long[] {{ {ShapeLiteral(cost.Input)} }};");
+            w.Line();
+        }
+        else
+        {
+            WriteShapes(w, "InputShapes", "The inputs' shapes", cost.NamedInputs);
+        }
         if (cost.NamedOutputs.Count == 0)
         {
             w.Line("/// <summary>The output shape for the default constructor arguments; -1 stands for the batch.</summary>");
@@ -172,6 +180,7 @@ public static class CSharpEmitter
         WriteStatements(w, model);
         w.Line($"return ({output}, new Features({string.Join(", ", model.Features.Select(f => f.Code.Accept(CSharpExpressions.Top)))}));");
         w.Close();
+        if (model.InputNames.Count > 1) return;
         w.Line();
         w.Line($"({OutputType(model)} Output, INamedTensors Features) IFeatureTaps<{OutputType(model)}>.ForwardWithFeatures({inputs}) => ForwardWithFeatures({arguments});");
     }

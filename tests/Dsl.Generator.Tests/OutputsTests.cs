@@ -81,4 +81,22 @@ public class OutputsTests
         Assert.Contains("public override Tensor forward(Tensor x)", text);
         Assert.DoesNotContain("record", text);
     }
+
+    [Fact]
+    public void A_model_of_two_inputs_takes_both_in_forward_and_lists_their_shapes()
+    {
+        var text = Generated("""
+            model Det {
+                input img: [N, 8]
+                input side: [N, 4]
+                h = img -> linear(4)
+                feature hidden: h
+                output h + side
+            }
+            """, out _);
+        Assert.Contains("public sealed partial class Det : nn.Module<Tensor, Tensor, Tensor>\n", text);
+        Assert.Contains("public override Tensor forward(Tensor img, Tensor side) => ForwardWithFeatures(img, side).Output;", text);
+        Assert.Contains("[\"side\"] = new long[] { -1, 4 },", text);
+        Assert.DoesNotContain("IFeatureTaps", text);
+    }
 }

@@ -46,9 +46,10 @@ public class MultiInputTests
     }
 
     [Fact]
-    public void A_model_takes_one_input()
+    public void A_model_takes_several_inputs_and_each_needs_known_dimensions()
     {
-        var d = Assert.Single(Compile("model M {\n    input x: [N, 4]\n    input y: [N, 4]\n    output x + y\n}").Diagnostics);
-        Assert.Equal(("CM0014", 3), (d.Id, d.Start.Line + 1));
+        Assert.False(Compile("model M {\n    input x: [N, 4]\n    input y: [N, 4]\n    output x + y\n}").HasErrors);
+        var d = Assert.Single(Compile("model M {\n    input x: [N, 4]\n    input y: [N, K]\n    output x\n}").Diagnostics, d => d.IsError);
+        Assert.Equal(("CM0020", 3), (d.Id, d.Start.Line + 1));
     }
 }

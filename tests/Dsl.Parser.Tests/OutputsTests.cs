@@ -57,4 +57,21 @@ public class OutputsTests
         var d = Assert.Single(Compile("model M {\n    input x: [N, 4]\n    output a: x,\n}").Diagnostics, d => d.IsError);
         Assert.Equal(("CM0001", "expected another named output after ',', as in 'output logits: h -> linear(10), boxes: h -> linear(4)', found '}'"), (d.Id, d.Message));
     }
+
+    [Fact]
+    public void A_model_may_take_several_inputs_each_shaped_and_costed()
+    {
+        // img → flatten → linear 16→8 (128 MACs); side → linear 4→8 (32); concat → linear 16→3 (48).
+        var model = Single(Compile("""
+            model Pair {
+                input img: [N, 1, 4, 4]
+                input side: [N, 4]
+                h = img -> flatten -> linear(8)
+                output concat(h, side -> linear(8), dim: 1) -> linear(3)
+            }
+            """));
+        Assert.Equal(128 + 32 + 48, model.Cost.Macs);
+        Assert.Equal(new[] { "img [N, 1, 4, 4]", "side [N, 4]" }, model.Cost.NamedInputs.Select(i => $"{i.Name} {i.Shape}"));
+        Assert.Equal(new[] { "img", "side" }, model.Class.InputNames);
+    }
 }

@@ -40,4 +40,20 @@ public class OutputsTests
         Assert.Equal(new long[] { -1, 10 }, TinyDetector.OutputShapes["logits"]);
         Assert.Equal(new long[] { -1, 16 }, TinyDetector.FeatureShapes["embedding"]);
     }
+
+    [Fact]
+    public void A_model_of_two_inputs_is_a_module_of_both()
+    {
+        manual_seed(4);
+        using var model = new TinyPair();
+        nn.Module<Tensor, Tensor, Tensor> module = model;
+        var (img, side) = (randn(3, 1, 28, 28), randn(3, 4));
+        var logits = module.forward(img, side);
+        Assert.Equal(new long[] { 3, 10 }, logits.shape);
+        // By hand: classify(concat(embed(flatten(max_pool(img))), side)).
+        var children = model.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var h = children["embed"].forward(nn.functional.max_pool2d(img, 4).flatten(1));
+        Assert.True(children["classify"].forward(cat(new[] { h, side }, 1)).allclose(logits));
+        Assert.Equal(new long[] { -1, 4 }, TinyPair.InputShapes["side"]);
+    }
 }

@@ -90,15 +90,14 @@ internal sealed partial class DeclarationBinder
         }
         var inputs = FindInputs();
         if (inputs == null) return null;
-        if (inputs.Count > 1)
+        var shapes = new List<Shape>();
+        foreach (var input in inputs)
         {
-            _diagnostics.Report(DiagnosticDescriptors.InputCount, inputs[1].Span, $"model '{_decl.Name.Text}' declares a second input; a model takes one input tensor (blocks may take several)");
-            return null;
+            var shape = ModelInputShape(input);
+            if (shape == null) return null;
+            shapes.Add(shape);
         }
-        var input = inputs[0];
-        var shape = ModelInputShape(input);
-        if (shape == null) return null;
-        var output = BindBody(inputs, new[] { shape });
+        var output = BindBody(inputs, shapes);
         if (output == null) return null;
         var assembly = new ModelAssembly(_pathPrefix, _forward, _fields.Fields, _fields.Costs, _names, _diagnostics);
         // Model-level methods complete the first output (a distillation head beside the logits).
@@ -115,8 +114,9 @@ internal sealed partial class DeclarationBinder
             return null;
         }
         var model = MakeClass(inputs, output, isModel: true);
-        return (model, new CostReport(_decl.Name.Text, shape, output.Shape, _fields.Costs, _file.Catalog.Metrics)
+        return (model, new CostReport(_decl.Name.Text, shapes[0], output.Shape, _fields.Costs, _file.Catalog.Metrics)
         {
+            NamedInputs = inputs.Count == 1 ? new NamedShape[0] : inputs.Zip(shapes, (i, s) => new NamedShape(i.Name.Text, s)).ToList(),
             NamedOutputs = _namedOutputs.Select(o => new NamedShape(o.Name, o.Value.Shape)).ToList(),
             Features = _features.Select(f => new NamedShape(f.Name, f.Value.Shape)).ToList(),
         });

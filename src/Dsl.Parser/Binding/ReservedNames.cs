@@ -30,7 +30,7 @@ public static class ReservedNames
     /// records of named outputs and features and the method returning them, the methods' cost
     /// constants, and the properties exposing the methods' state (Tokens, Distillation).
     /// </summary>
-    public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "OutputShape", "OutputShapes", "FeatureShapes", "Outputs", "Features", "ForwardWithFeatures" }
+    public static readonly HashSet<string> GeneratedMembers = new(new[] { "Macs", "ParameterCount", "InputShape", "InputShapes", "OutputShape", "OutputShapes", "FeatureShapes", "Outputs", "Features", "ForwardWithFeatures" }
         .Concat(Annotations.AnnotationCatalog.Default.Metrics.Select(m => m.ConstantName))
         .Concat(MethodRegistry.All.SelectMany(m => m.ClassMembers).Select(n => char.ToUpperInvariant(n[0]) + n.Substring(1))));
 

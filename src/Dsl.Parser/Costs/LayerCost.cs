@@ -45,6 +45,9 @@ public sealed record LayerCost(
 /// </summary>
 public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOnlyList<LayerCost> Layers, IReadOnlyList<CostMetric> Metrics)
 {
+    /// <summary>The shapes of a model's inputs when it has several, in order (<see cref="Input"/> is the first); none for one input.</summary>
+    public IReadOnlyList<NamedShape> NamedInputs { get; init; } = new NamedShape[0];
+
     /// <summary>The shapes of a model's named outputs, in order (none for one unnamed output; <see cref="Output"/> is the first).</summary>
     public IReadOnlyList<NamedShape> NamedOutputs { get; init; } = new NamedShape[0];
 

@@ -55,7 +55,10 @@ public abstract class AnnotationSchema
     public virtual IReadOnlyCollection<string> ConflictsWith => System.Array.Empty<string>();
 
     /// <summary>What a block class compressed this way is called after its name (ViTBlockW4A4, BinaryUnitRebnn).</summary>
-    public virtual string VariantName(BoundArguments args) => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
+    public virtual string VariantName(BoundArguments args) => KindVariant;
+
+    /// <summary>The kind's name as a class-name suffix (Prune), the variant of a kind without settings of note.</summary>
+    protected string KindVariant => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
 
     /// <summary>Extra checks across arguments; a problem located at one argument, or null.</summary>
     public virtual AnnotationProblem? Validate(BoundArguments args) => null;

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;

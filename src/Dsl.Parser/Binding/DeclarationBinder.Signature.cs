@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
-using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
 using Dsl.Parser.Text;

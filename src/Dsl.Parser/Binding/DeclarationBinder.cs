@@ -3,7 +3,6 @@ using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 using Dsl.Parser.Diagnostics;
-using Dsl.Parser.Methods;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
 using Dsl.Parser.Text;

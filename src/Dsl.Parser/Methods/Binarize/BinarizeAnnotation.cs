@@ -19,7 +19,7 @@ namespace Dsl.Parser.Methods;
 /// and k, the MLP's GELU clipped to ±<c>gelu_clip</c>.
 /// On attention, <c>attention: true</c> binarizes q, k, v and the attention matrix too.
 /// </summary>
-public sealed class BinarizeAnnotation : AnnotationSchema
+public sealed class BinarizeAnnotation : AnnotationSchema<BinarizeSettings>
 {
     public const string KindName = "binarize";
 
@@ -46,14 +46,18 @@ public sealed class BinarizeAnnotation : AnnotationSchema
     /// <summary>Both set a layer's bit-width.</summary>
     public override IReadOnlyCollection<string> ConflictsWith { get; } = new[] { QuantAnnotation.KindName };
 
+    protected override BinarizeSettings Bind(BoundArguments args) =>
+        new(args.Word("method"), args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool,
+            args.Scalar("scale")!.AsBool, args.Scalar("factor")!.Concrete, args.Word("gamma"), args.Scalar("gamma_value")!.Concrete,
+            args.Scalar("qk_norm")!.AsBool, args.Scalar("gelu_clip")!.Concrete);
+
     /// <summary>Rebnn, RebnnActivations (weights stay full precision), PlainWeights, RebnnConstant (γ constant).</summary>
-    public override string VariantName(BoundArguments args)
+    protected override string VariantName(BinarizeSettings s)
     {
-        var method = args.Word("method");
-        var name = char.ToUpperInvariant(method[0]) + method.Substring(1);
-        if (!args.Scalar("weights")!.AsBool) name += "Activations";
-        if (!args.Scalar("activations")!.AsBool) name += "Weights";
-        if (method == "rebnn" && args.Word("gamma") == "constant") name += "Constant";
+        var name = char.ToUpperInvariant(s.Method[0]) + s.Method.Substring(1);
+        if (!s.Weights) name += "Activations";
+        if (!s.Activations) name += "Weights";
+        if (s.Method == "rebnn" && s.Gamma == "constant") name += "Constant";
         return name;
     }
 
@@ -69,8 +73,8 @@ public sealed class BinarizeAnnotation : AnnotationSchema
         return null;
     }
 
-    public override AnnotationProblem? CheckTarget(BoundArguments args, string family) =>
-        family == "attention" && args.Word("method") == "rebnn"
+    protected override AnnotationProblem? CheckTarget(BinarizeSettings s, string family) =>
+        family == "attention" && s.Method == "rebnn"
             ? new("ReBNN binarizes convolutions and linears; binarize attention with method: bivit (or plain), or exempt it with @exempt(binarize)",
                 Descriptor: BinarizeDiagnostics.LayerNotSupported)
             : null;
@@ -79,24 +83,23 @@ public sealed class BinarizeAnnotation : AnnotationSchema
 
     public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
+    protected override LayerCost AdjustCost(LayerCost cost, BinarizeSettings s, LayerContext layer)
     {
-        var (weights, activations, attention) = (args.Scalar("weights")!.AsBool, args.Scalar("activations")!.AsBool, args.Scalar("attention")!.AsBool);
+        var (weights, activations, attention) = (s.Weights, s.Activations, s.Attention);
         var adjusted = LowBitCost.Apply(cost, layer, weights ? 1 : 32, activations ? 1 : 32, attention);
         // ReBNN's per-channel scales; Bi-ViT's scales and offsets, per head in attention, and its q/k LayerNorms.
         var (channels, layers) = (layer.Weights!.Channels, layer.Weights.Count);
         long added = 0;
-        var method = args.Word("method");
-        if (method == "rebnn" && weights) added += channels;
-        if (method == "bivit")
+        if (s.Method == "rebnn" && weights) added += channels;
+        if (s.Method == "bivit")
         {
-            var scale = args.Scalar("scale")!.AsBool && activations;
+            var scale = s.Scale && activations;
             if (scale) added += 2 * layers;
             if (layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing))
             {
                 var heads = layer.Args.Scalar("heads")!.AsLong;
                 if (scale && attention) added += 4 * 2 * heads;
-                if (args.Scalar("qk_norm")!.AsBool) added += 4 * (cost.Output[2].Value / heads);
+                if (s.QkNorm) added += 4 * (cost.Output[2].Value / heads);
             }
         }
         return adjusted with { Params = cost.Params + added };

@@ -16,7 +16,7 @@ namespace Dsl.Parser.Methods;
 /// heads averaged at inference; <c>ranking</c>, the attention-ranking loss between student
 /// and teacher attention, on <c>pairs</c> sampled key pairs per query (0: all pairs).
 /// </summary>
-public sealed class DistillAnnotation : AnnotationSchema
+public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
 {
     public const string KindName = "distill";
 
@@ -41,10 +41,14 @@ public sealed class DistillAnnotation : AnnotationSchema
 
     public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "DistillationState", "IDistilled" };
 
+    protected override DistillSettings Bind(BoundArguments args) =>
+        new(args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete, args.Scalar("hard")!.Concrete,
+            args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong);
+
     /// <summary>The teacher must be another model of this file.</summary>
-    public override AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model)
+    protected override AnnotationProblem? CheckOnModel(DistillSettings s, ModelScope model)
     {
-        var teacher = args.Word("teacher");
+        var teacher = s.Teacher;
         if (teacher == model.Name)
             return new($"model '{teacher}' cannot be its own teacher; name another model of this file", "teacher", DistillDiagnostics.OwnTeacher);
         if (model.ModelNames.Contains(teacher)) return null;
@@ -66,9 +70,9 @@ public sealed class DistillAnnotation : AnnotationSchema
     /// {classifier}_dist; forward returns the classifier's logits in training (the head's kept
     /// for the loss) and their mean in eval.
     /// </summary>
-    public override TensorValue? AssembleModel(ModelAssembly model, BoundArguments args, TensorValue output)
+    protected override TensorValue? AssembleModel(ModelAssembly model, DistillSettings s, BoundArguments args, TensorValue output)
     {
-        if (args.Scalar("hard")!.Concrete > 0)
+        if (s.Hard > 0)
         {
             // The output is the variable the last statement assigned, or an expression.
             var last = output.Code is VariableRef v ? model.Forward.LastOrDefault(s => s.Variable == v.Name) : null;
@@ -94,12 +98,12 @@ public sealed class DistillAnnotation : AnnotationSchema
             if (last != null) model.Forward[model.Forward.IndexOf(last)] = last with { Value = heads };
             else output = output with { Code = heads };
         }
-        ConstructionArg Real(string name) => new(name, new RealCode(args.Scalar(name)!.Concrete));
         model.Members.Add(new MethodMember("distillation", "DistillationState",
             new[]
             {
-                new ConstructionArg("teacher", new TypeCode(args.Word("teacher"))), Real("soft"), Real("temperature"), Real("hard"), Real("ranking"),
-                new ConstructionArg("pairs", new ScalarCode(ScalarExpr.Int(args.Scalar("pairs")!.AsLong))),
+                new ConstructionArg("teacher", new TypeCode(s.Teacher)), new ConstructionArg("soft", new RealCode(s.Soft)),
+                new ConstructionArg("temperature", new RealCode(s.Temperature)), new ConstructionArg("hard", new RealCode(s.Hard)),
+                new ConstructionArg("ranking", new RealCode(s.Ranking)), new ConstructionArg("pairs", new ScalarCode(ScalarExpr.Int(s.Pairs))),
             },
             "@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.",
             "Distillation", "What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.", Interface: "IDistilled"));

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
-using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
 

@@ -15,7 +15,7 @@ namespace Dsl.Parser.Methods;
 /// still do every multiply: the cost report counts the weights left (a metric of its own), not
 /// fewer MACs.
 /// </summary>
-public sealed class PruneAnnotation : AnnotationSchema
+public sealed class PruneAnnotation : AnnotationSchema<PruneSettings>
 {
     public const string KindName = "prune";
 
@@ -34,18 +34,20 @@ public sealed class PruneAnnotation : AnnotationSchema
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => PruneDiagnostics.All;
 
+    protected override PruneSettings Bind(BoundArguments args) => new(args.Scalar("amount")!.Concrete);
+
     /// <summary>Prune50 for amount 0.5.</summary>
-    public override string VariantName(BoundArguments args) =>
-        "Prune" + (args.Scalar("amount")!.Concrete * 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", "_");
+    protected override string VariantName(PruneSettings s) =>
+        "Prune" + (s.Amount * 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", "_");
 
     public override AnnotationProblem? Validate(BoundArguments args) =>
         args.Scalar("amount")!.Concrete >= 1
             ? new("@prune(amount: 1) would zero every weight; give the fraction to remove, below 1, such as @prune(amount: 0.5)", "amount", PruneDiagnostics.EveryWeight)
             : null;
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
+    protected override LayerCost AdjustCost(LayerCost cost, PruneSettings s, LayerContext layer)
     {
-        var pruned = PruneMetrics.Pruned(args.Scalar("amount")!.Concrete, layer);
+        var pruned = PruneMetrics.Pruned(s.Amount, layer);
         return cost.With(PruneMetrics.NonzeroWeights, cost.Params - pruned);
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
-using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Methods;
 

@@ -15,7 +15,7 @@ namespace Dsl.Parser.Methods;
 /// says. On attention, <c>attention: true</c> also quantizes q, k, v and the softmax output.
 /// Either bit-width may be left out to keep that side in full precision.
 /// </summary>
-public sealed class QuantAnnotation : AnnotationSchema
+public sealed class QuantAnnotation : AnnotationSchema<QuantSettings>
 {
     public const string KindName = "quant";
 
@@ -42,14 +42,18 @@ public sealed class QuantAnnotation : AnnotationSchema
 
     public override IReadOnlyList<CostMetric> Metrics => LowBitMetrics.All;
 
+    protected override QuantSettings Bind(BoundArguments args) =>
+        new(args.Scalar("w")?.AsLong, args.Scalar("a")?.AsLong, args.Word("weight") == "per_channel", args.Word("act"),
+            args.Scalar("zero_point")!.AsBool, args.Scalar("attention")!.AsBool);
+
     /// <summary>W4A4; settings other than the defaults follow: W4A4PerTensor, W8A8SignedZeroPoint, W4A4NoAttention.</summary>
-    public override string VariantName(BoundArguments args)
+    protected override string VariantName(QuantSettings s)
     {
-        var name = (args.Scalar("w") is { } w ? $"W{w.AsLong}" : "") + (args.Scalar("a") is { } a ? $"A{a.AsLong}" : "");
-        if (args.Word("weight") == "per_tensor") name += "PerTensor";
-        if (args.Word("act") != "auto") name += char.ToUpperInvariant(args.Word("act")[0]) + args.Word("act").Substring(1);
-        if (args.Scalar("zero_point")!.AsBool) name += "ZeroPoint";
-        if (!args.Scalar("attention")!.AsBool) name += "NoAttention";
+        var name = (s.W is { } w ? $"W{w}" : "") + (s.A is { } a ? $"A{a}" : "");
+        if (!s.PerChannel) name += "PerTensor";
+        if (s.Act != "auto") name += char.ToUpperInvariant(s.Act[0]) + s.Act.Substring(1);
+        if (s.ZeroPoint) name += "ZeroPoint";
+        if (!s.Attention) name += "NoAttention";
         return name;
     }
 
@@ -64,19 +68,16 @@ public sealed class QuantAnnotation : AnnotationSchema
         return null;
     }
 
-    public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer)
+    protected override LayerCost AdjustCost(LayerCost cost, QuantSettings s, LayerContext layer)
     {
-        var attention = args.Scalar("attention")!.AsBool && args["a"].Value != null;
-        var adjusted = LowBitCost.Apply(cost, layer, Bits(args, "w"), Bits(args, "a"), attention);
+        var attention = s.Attention && s.A != null;
+        var adjusted = LowBitCost.Apply(cost, layer, s.WeightBits, s.ActivationBits, attention);
         // The learnable steps (and LSQ+ zero points) LSQ adds.
         var (channels, layers) = (layer.Weights!.Channels, layer.Weights.Count);
-        var zeroPoint = args.Scalar("zero_point")!.AsBool;
         long added = 0;
-        if (args["w"].Value != null) added += args.Word("weight") == "per_channel" ? channels : layers;
-        if (args["a"].Value != null) added += layers * (zeroPoint ? 2 : 1);
-        if (attention && layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing)) added += 4 + (zeroPoint ? 3 : 0);
+        if (s.W != null) added += s.PerChannel ? channels : layers;
+        if (s.A != null) added += layers * (s.ZeroPoint ? 2 : 1);
+        if (attention && layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing)) added += 4 + (s.ZeroPoint ? 3 : 0);
         return adjusted with { Params = cost.Params + added };
     }
-
-    private static int Bits(BoundArguments args, string name) => (int)(args.Scalar(name)?.AsLong ?? 32);
 }

@@ -15,17 +15,18 @@ namespace Dsl.Parser.Methods;
 internal sealed class TokenStack : StackPlan
 {
     private readonly BoundAnnotation _annotation;
+    private readonly TokensSettings _settings;
     private readonly string _prefix;
     private readonly IReadOnlyList<TokenPlan> _plans;
 
-    private TokenStack(BoundAnnotation annotation, string prefix, IReadOnlyList<TokenPlan> plans) =>
-        (_annotation, _prefix, _plans) = (annotation, prefix, plans);
+    private TokenStack(BoundAnnotation annotation, TokensSettings settings, string prefix, IReadOnlyList<TokenPlan> plans) =>
+        (_annotation, _settings, _prefix, _plans) = (annotation, settings, prefix, plans);
 
     /// <summary>
     /// The per-block plans for a repeat under @tokens, or null after reporting why the schedule
     /// does not fit: one entry per block, non-increasing, within the tokens entering the stack.
     /// </summary>
-    public static TokenStack? Plan(RepeatSite site)
+    public static TokenStack? Plan(RepeatSite site, TokensSettings settings)
     {
         var tokens = site.Annotation;
         var copies = site.Copies;
@@ -36,7 +37,7 @@ internal sealed class TokenStack : StackPlan
         }
         var available = site.Input[1].Value;
         var args = tokens.Args!;
-        var exempt = new HashSet<long>(args.Ints("exempt", 1).Select(e => e.AsLong));
+        var exempt = new HashSet<long>(settings.Exempt);
         if (exempt.Any(e => e >= copies))
         {
             site.Fail(TokensDiagnostics.ExemptOutOfRange, args.SpanOf("exempt"),
@@ -44,23 +45,22 @@ internal sealed class TokenStack : StackPlan
             return null;
         }
         List<TokenPlan> plans;
-        if (args["target"].Value != null || args["target_gmacs"].Value != null)
+        if (settings.Learned)
         {
-            var granularity = args.Scalar("granularity")!.AsLong;
             plans = Enumerable.Range(0, (int)copies)
-                .Select(i => new TokenPlan(available, available, !exempt.Contains(i), granularity, costed: true, tokens, args.Word("reduce")))
+                .Select(i => new TokenPlan(available, available, !exempt.Contains(i), settings.Granularity, costed: true, tokens, settings.Reduce))
                 .ToList();
         }
         else
         {
             var lists = new Dictionary<string, IReadOnlyList<long>>();
-            foreach (var name in new[] { "prune", "merge" })
+            foreach (var (name, given) in new[] { ("prune", settings.Prune), ("merge", settings.Merge) })
             {
-                var counts = Counts(site, name, available);
+                var counts = Counts(site, name, given, available);
                 if (counts == null) return null;
                 lists[name] = counts;
             }
-            WarnIfCountsRise(site, available, lists["prune"], lists["merge"]);
+            WarnIfCountsRise(site, settings, available, lists["prune"], lists["merge"]);
             plans = Enumerable.Range(0, (int)copies).Select(i => new TokenPlan(lists["prune"][i], lists["merge"][i], false, 0, costed: false, tokens)).ToList();
         }
         if (!site.OneBlockPerCopy)
@@ -69,25 +69,24 @@ internal sealed class TokenStack : StackPlan
                 "@tokens needs the repeated stage to be one block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }");
             return null;
         }
-        return new TokenStack(tokens, site.Prefix, plans);
+        return new TokenStack(tokens, settings, site.Prefix, plans);
     }
 
-    /// <summary>One list of kept counts (every token when it is not given), or null after reporting.</summary>
-    private static IReadOnlyList<long>? Counts(RepeatSite site, string name, long available)
+    /// <summary>One list of kept counts (every token when it is not given), or null after reporting at its argument.</summary>
+    private static IReadOnlyList<long>? Counts(RepeatSite site, string name, IReadOnlyList<long>? counts, long available)
     {
-        var argument = site.Annotation.Args![name];
-        if (argument.Value == null) return Enumerable.Repeat(available, (int)site.Copies).ToList();
-        var counts = argument.Value is ListValue l ? l.Items.Cast<ScalarValue>().Select(v => v.AsLong).ToList() : new List<long> { ((ScalarValue)argument.Value).AsLong };
+        if (counts == null) return Enumerable.Repeat(available, (int)site.Copies).ToList();
+        var span = site.Annotation.Args!.SpanOf(name);
         if (counts.Count != site.Copies)
         {
-            site.Fail(TokensDiagnostics.CountPerBlock, argument.Span, $"@tokens {name} needs one kept count per block ({site.Copies}) but has {counts.Count}");
+            site.Fail(TokensDiagnostics.CountPerBlock, span, $"@tokens {name} needs one kept count per block ({site.Copies}) but has {counts.Count}");
             return null;
         }
         for (var i = 0; i < counts.Count; i++)
         {
             if (counts[i] > available)
             {
-                site.Fail(TokensDiagnostics.MoreThanEnter, argument.Span, $"@tokens {name}[{i}] keeps {counts[i]} tokens but only {available} enter the blocks");
+                site.Fail(TokensDiagnostics.MoreThanEnter, span, $"@tokens {name}[{i}] keeps {counts[i]} tokens but only {available} enter the blocks");
                 return null;
             }
         }
@@ -98,12 +97,12 @@ internal sealed class TokenStack : StackPlan
     /// A block keeps min(tokens entering, prune, merge), as DiffRate's reference does, so a list
     /// may rise (the authors publish such schedules); say what the block really keeps.
     /// </summary>
-    private static void WarnIfCountsRise(RepeatSite site, long available, IReadOnlyList<long> prune, IReadOnlyList<long> merge)
+    private static void WarnIfCountsRise(RepeatSite site, TokensSettings settings, long available, IReadOnlyList<long> prune, IReadOnlyList<long> merge)
     {
         var (effectivePrune, effectiveMerge) = EffectiveSchedule(available, prune, merge);
         if (effectivePrune.SequenceEqual(prune) && effectiveMerge.SequenceEqual(merge)) return;
         var args = site.Annotation.Args!;
-        var span = effectivePrune.SequenceEqual(prune) || args["prune"].Value == null ? args.SpanOf("merge") : args.SpanOf("prune");
+        var span = effectivePrune.SequenceEqual(prune) || settings.Prune == null ? args.SpanOf("merge") : args.SpanOf("prune");
         site.Diagnostics.Report(site.Annotation.Source, TokensDiagnostics.CountsRise, span,
             $"@tokens(prune: [{string.Join(", ", effectivePrune)}], merge: [{string.Join(", ", effectiveMerge)}])");
     }
@@ -134,11 +133,10 @@ internal sealed class TokenStack : StackPlan
     {
         var total = costs.Sum(c => (double)c.Macs);
         var stack = costs.Where(c => c.Path.StartsWith(_prefix, System.StringComparison.Ordinal)).Sum(c => (double)c.Macs);
-        var args = _annotation.Args!;
         // Fixed counts have no target; a target of 0 is checked like any other (it is below the least).
         double? target = null;
-        if (args.Scalar("target") is { } fraction) target = fraction.Concrete * total;
-        if (args.Scalar("target_gmacs") is { } gmacs) target = gmacs.Concrete * 1e9;
+        if (_settings.Target is { } fraction) target = fraction * total;
+        if (_settings.TargetGmacs is { } gmacs) target = gmacs * 1e9;
         if (target >= total)
         {
             diagnostics.Report(_annotation.Source, TokensDiagnostics.TargetNotBelowFull, _annotation.Span,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Layers;
@@ -17,7 +18,7 @@ namespace Dsl.Parser.Methods;
 /// token). The block's attention is computed on the tokens it receives; the reduction
 /// runs after the attention's residual, before the MLP.
 /// </summary>
-public sealed class TokensAnnotation : AnnotationSchema
+public sealed class TokensAnnotation : AnnotationSchema<TokensSettings>
 {
     public const string KindName = "tokens";
 
@@ -45,8 +46,21 @@ public sealed class TokensAnnotation : AnnotationSchema
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => TokensDiagnostics.All;
 
+    protected override TokensSettings Bind(BoundArguments args)
+    {
+        IReadOnlyList<long>? Counts(string name) => args[name].Value switch
+        {
+            ListValue l => l.Items.Cast<ScalarValue>().Select(v => v.AsLong).ToList(),
+            ScalarValue one => new[] { one.AsLong },
+            _ => null,
+        };
+        return new(Counts("prune"), Counts("merge"), args.Scalar("target")?.Concrete, args.Scalar("target_gmacs")?.Concrete,
+            args.Scalar("granularity")!.AsLong, args.Ints("exempt", 1).Select(e => e.AsLong).ToList(), args.Word("reduce"));
+    }
+
     /// <summary>A repeat whose blocks attend gets the schedule; one without attention leaves the kind for the repeats inside.</summary>
-    public override StackPlan? PlanStack(RepeatSite site) => site.Contains(LayerTraits.TokenMixing) ? TokenStack.Plan(site) : null;
+    protected override StackPlan? PlanStack(RepeatSite site, TokensSettings settings) =>
+        site.Contains(LayerTraits.TokenMixing) ? TokenStack.Plan(site, settings) : null;
 
     public override AnnotationProblem? Validate(BoundArguments args)
     {

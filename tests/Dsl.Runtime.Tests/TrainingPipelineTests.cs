@@ -16,10 +16,11 @@ public class TrainingPipelineTests
 {
     private const double Lr = 0.1;
 
-    private static TrainerOptions OneStep(string? checkpoint = null) => new()
+    private static TrainerOptions OneStep(string? checkpoint = null, int epochs = 1) => new()
     {
-        Epochs = 1,
-        Optimizer = new OptimizerSpec.Sgd(Lr, Momentum: 0),
+        Epochs = epochs,
+        // With momentum a resumed run needs the optimizer's state; the first step is plain SGD (the buffer starts at the gradient).
+        Optimizer = new OptimizerSpec.Sgd(Lr, Momentum: 0.9),
         Schedule = new LearningRateSchedule.Constant(),
         Seed = 5,
         Device = "cpu",
@@ -107,15 +108,55 @@ public class TrainingPipelineTests
         Assert.Equal(criticLoss.item<float>(), companion.LastLoss, 6);
     }
 
-    [Fact]
-    public void A_run_with_a_companion_is_not_checkpointed_half()
+    /// <summary>Three epochs of the classifier and its critic, from the same start; the checkpointed run may stop at an epoch.</summary>
+    private static (Sequential Model, Sequential Critic) RunWithCritic(string? checkpoint, int? stopAt = null)
     {
-        using var model = Classifier();
-        using var critic = nn.Sequential(nn.Linear(10, 1));
-        var trainer = new Trainer(OneStep(checkpoint: Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt")), TextWriter.Null);
+        var model = Classifier();
+        manual_seed(12);
+        var critic = nn.Sequential(nn.Linear(10, 1));
+        var trainer = new Trainer(OneStep(checkpoint, epochs: 3), TextWriter.Null);
         trainer.Hooks.Add(new LabelCritic(critic));
-        var e = Assert.Throws<NotSupportedException>(() => Fit(trainer, model, TrainData(32)));
-        Assert.Contains("cannot be checkpointed yet", e.Message);
+        if (stopAt is { } epoch) trainer.Hooks.Add(new StopAt(epoch));
+        Fit(trainer, model, TrainData(64));
+        return (model, critic);
+    }
+
+    [Fact]
+    public void A_run_with_a_companion_resumes_both_models_and_optimizers_from_its_checkpoint()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt");
+        var (model, critic) = RunWithCritic(checkpoint: null);
+        Assert.Throws<OperationCanceledException>(() => RunWithCritic(path, stopAt: 2));
+        var (resumedModel, resumedCritic) = RunWithCritic(path);
+        AssertIdentical(Snapshot(model), resumedModel);
+        AssertIdentical(Snapshot(critic), resumedCritic);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void A_checkpoint_without_the_runs_companion_is_refused_and_changes_nothing()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt");
+        using (var plain = Classifier())
+        {
+            new Trainer(OneStep(path), TextWriter.Null).Fit(plain, Loader(TrainData(32), batch: 32, shuffle: false), Loader(TestData(32), batch: 32, shuffle: false));
+        }
+        using var model = Classifier();
+        var before = Snapshot(model);
+        var trainer = new Trainer(OneStep(path, epochs: 2), TextWriter.Null);
+        trainer.Hooks.Add(new LabelCritic(nn.Sequential(nn.Linear(10, 1))));
+        var e = Assert.Throws<Dsl.Runtime.Data.DataFormatException>(() => Fit(trainer, model, TrainData(32)));
+        Assert.Contains("holds 0 companion model(s) but the run trains 1", e.Message);
+        AssertIdentical(before, model);
+        File.Delete(path);
+    }
+
+    private sealed class StopAt(int epoch) : TrainingHook
+    {
+        public override void OnStepStart(StepContext step)
+        {
+            if (step.Epoch == epoch) throw new OperationCanceledException("interrupted");
+        }
     }
 
     private sealed class HalfTask : TrainingHook
@@ -130,7 +171,7 @@ public class TrainingPipelineTests
     }
 
     /// <summary>A least-squares critic between one-hot labels (real) and predicted distributions (fake).</summary>
-    private sealed class LabelCritic(nn.Module<Tensor, Tensor> critic) : CompanionModel(critic, new OptimizerSpec.Sgd(CriticLr, Momentum: 0))
+    private sealed class LabelCritic(nn.Module<Tensor, Tensor> critic) : CompanionModel(critic, new OptimizerSpec.Sgd(CriticLr, Momentum: 0.9))
     {
         public const double CriticLr = 0.2;
 

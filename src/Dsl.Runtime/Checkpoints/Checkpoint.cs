@@ -13,17 +13,20 @@ using static TorchSharp.torch;
 namespace Dsl.Runtime.Checkpoints;
 
 /// <summary>
-/// A training checkpoint: model, optimizer, run state and the RNG, in one file that ends with
-/// a SHA-256 of everything before it. Saving writes a temporary file and renames it, so an
+/// A training checkpoint: model, optimizer, run state and the RNG, then each companion model
+/// with its optimizer (a GAN's discriminator), in one file that ends with a SHA-256 of
+/// everything before it. Saving writes a temporary file and renames it, so an
 /// interruption never leaves a half-written checkpoint; loading checks the whole file and the
 /// model's keys and shapes before it changes anything.
 /// </summary>
 public static class Checkpoint
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CMODELCK");
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
-    public static void Save(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, CheckpointState state)
+    /// <param name="companions">Models trained beside <paramref name="model"/> with their own optimizers, in the run's order.</param>
+    public static void Save(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, CheckpointState state,
+        IReadOnlyList<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer)>? companions = null)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -32,14 +35,18 @@ public static class Checkpoint
             writer.Write(FormatVersion);
             writer.Write(JsonSerializer.Serialize(state));
             TensorSerializer.Write(writer, model.state_dict());
-            using var optimizerBytes = new MemoryStream();
-            using (var optimizerWriter = new BinaryWriter(optimizerBytes, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(optimizerWriter);
-            writer.Write(optimizerBytes.Length);
-            writer.Write(optimizerBytes.ToArray());
+            WriteOptimizer(writer, optimizer);
             using var rng = get_rng_state();
             var rngBytes = rng.bytes.ToArray();
             writer.Write(rngBytes.Length);
             writer.Write(rngBytes);
+            writer.Write(companions?.Count ?? 0);
+            foreach (var (companion, companionOptimizer) in companions ?? Array.Empty<(nn.Module<Tensor, Tensor>, OptimizerHelper)>())
+            {
+                writer.Write(companion.GetType().Name);
+                TensorSerializer.Write(writer, companion.state_dict());
+                WriteOptimizer(writer, companionOptimizer);
+            }
         }
         var bytes = body.ToArray();
         var temporary = path + ".tmp";
@@ -54,56 +61,103 @@ public static class Checkpoint
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Restores model, optimizer and RNG; throws <see cref="DataFormatException"/> naming the file, changing nothing, if it is not a sound checkpoint of this model.</summary>
-    public static CheckpointState Load(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    private static void WriteOptimizer(BinaryWriter writer, OptimizerHelper optimizer)
     {
+        using var optimizerBytes = new MemoryStream();
+        using (var optimizerWriter = new BinaryWriter(optimizerBytes, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(optimizerWriter);
+        writer.Write(optimizerBytes.Length);
+        writer.Write(optimizerBytes.ToArray());
+    }
+
+    /// <summary>
+    /// Restores model, optimizer and RNG, and each companion with its optimizer; throws
+    /// <see cref="DataFormatException"/> naming the file, changing nothing, if it is not a sound
+    /// checkpoint of this run. Format 1 (before companions) is read as a run without them.
+    /// </summary>
+    public static CheckpointState Load(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer,
+        IReadOnlyList<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer)>? companions = null)
+    {
+        companions ??= Array.Empty<(nn.Module<Tensor, Tensor>, OptimizerHelper)>();
         var bytes = ReadVerified(path);
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         var version = reader.ReadInt32();
-        if (version != FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads format {FormatVersion})");
+        if (version is < 1 or > FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads formats 1 to {FormatVersion})");
         var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadString())
             ?? throw new DataFormatException(path, "the checkpoint has no run state");
         if (state.ModelType != model.GetType().Name)
             throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
-        var tensors = TensorSerializer.Read(reader);
+        var parts = new List<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer, Dictionary<string, Tensor> Tensors, byte[] OptimizerState)>();
         try
         {
-            var report = StateDicts.Compare(model, tensors);
-            if (!report.IsExact) throw new DataFormatException(path, "the checkpoint's tensors do not match the model:\n" + report);
-            var optimizerBytes = reader.ReadBytes((int)reader.ReadInt64());
+            parts.Add((model, optimizer, TensorSerializer.Read(reader), reader.ReadBytes((int)reader.ReadInt64())));
             var rngBytes = reader.ReadBytes(reader.ReadInt32());
             using var rng = get_rng_state();
             if (rng.bytes.Length != rngBytes.Length) throw new DataFormatException(path, "the checkpoint's random-number state has the wrong size");
-            // Everything that can fail comes before the model changes: the optimizer first, put back if it refuses the state.
-            LoadOptimizer(path, optimizer, optimizerBytes);
-            StateDicts.Apply(model, tensors, strict: true, path);
+            var saved = version == 1 ? 0 : reader.ReadInt32();
+            if (saved != companions.Count)
+                throw new DataFormatException(path, $"this checkpoint holds {saved} companion model(s) but the run trains {companions.Count}");
+            foreach (var (companion, companionOptimizer) in companions)
+            {
+                var type = reader.ReadString();
+                if (type != companion.GetType().Name) throw new DataFormatException(path, $"this checkpoint's companion is a {type}, not a {companion.GetType().Name}");
+                parts.Add((companion, companionOptimizer, TensorSerializer.Read(reader), reader.ReadBytes((int)reader.ReadInt64())));
+            }
+            foreach (var part in parts)
+            {
+                var report = StateDicts.Compare(part.Model, part.Tensors);
+                if (!report.IsExact) throw new DataFormatException(path, $"the checkpoint's tensors do not match {(part.Model == model ? "the model" : part.Model.GetType().Name)}:\n" + report);
+            }
+            // Everything that can fail comes before a model changes: the optimizers first, all put back if one refuses its state.
+            LoadOptimizers(path, parts.Select(p => (p.Optimizer, p.OptimizerState)).ToList());
+            foreach (var part in parts) StateDicts.Apply(part.Model, part.Tensors, strict: true, path);
             rng.bytes = rngBytes;
             set_rng_state(rng);
             // A temporary file left by a save that was killed is never a checkpoint; the sound one is loaded.
             if (File.Exists(path + ".tmp")) File.Delete(path + ".tmp");
             return state;
         }
+        catch (EndOfStreamException)
+        {
+            throw new DataFormatException(path, "the checkpoint ends before the models it names");
+        }
         finally
         {
-            foreach (var t in tensors.Values) t.Dispose();
+            foreach (var t in parts.SelectMany(p => p.Tensors.Values)) t.Dispose();
         }
     }
 
-    private static void LoadOptimizer(string path, OptimizerHelper optimizer, byte[] state)
+    private static void LoadOptimizers(string path, IReadOnlyList<(OptimizerHelper Optimizer, byte[] State)> optimizers)
     {
-        using var before = new MemoryStream();
-        using (var writer = new BinaryWriter(before, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        var before = optimizers.Select(o =>
+        {
+            var saved = new MemoryStream();
+            using (var writer = new BinaryWriter(saved, Encoding.UTF8, leaveOpen: true)) o.Optimizer.save_state_dict(writer);
+            return saved;
+        }).ToList();
+        var loaded = 0;
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(state));
-            optimizer.load_state_dict(reader);
+            foreach (var (optimizer, state) in optimizers)
+            {
+                using var reader = new BinaryReader(new MemoryStream(state));
+                optimizer.load_state_dict(reader);
+                loaded++;
+            }
         }
         catch (Exception e) when (e is not DataFormatException)
         {
-            before.Position = 0;
-            using (var reader = new BinaryReader(before)) optimizer.load_state_dict(reader);
-            throw new DataFormatException(path, $"the checkpoint's optimizer state does not fit this optimizer ({e.Message}); it was saved with another optimizer or settings");
+            for (var i = 0; i <= Math.Min(loaded, optimizers.Count - 1); i++)
+            {
+                before[i].Position = 0;
+                using var reader = new BinaryReader(before[i]);
+                optimizers[i].Optimizer.load_state_dict(reader);
+            }
+            throw new DataFormatException(path, $"the checkpoint's optimizer state does not fit {(loaded == 0 ? "this optimizer" : "a companion's optimizer")} ({e.Message}); it was saved with another optimizer or settings");
+        }
+        finally
+        {
+            foreach (var stream in before) stream.Dispose();
         }
     }
 

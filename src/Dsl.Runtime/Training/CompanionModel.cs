@@ -10,7 +10,7 @@ namespace Dsl.Runtime.Training;
 /// right after the main model's forward pass it takes one step on its own loss, so the main
 /// model's terms (<see cref="TrainingHook.AdditionalLoss"/>) then see it updated, as a GAN
 /// alternates. The main optimizer never holds its parameters, and gradients the main loss
-/// leaves in it are cleared before its next step.
+/// leaves in it are cleared before its next step; a checkpoint holds it and its optimizer.
 /// </summary>
 public abstract class CompanionModel : TrainingHook
 {
@@ -32,13 +32,14 @@ public abstract class CompanionModel : TrainingHook
     /// <summary>Its own loss for this step, from the main model's outputs (detach them: the companion's step must not reach the main model).</summary>
     protected abstract Tensor CompanionLoss(StepContext step);
 
-    public override void OnTrainStart(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    /// <summary>Moves it to the run's device and creates its optimizer, before a checkpoint restores both.</summary>
+    internal OptimizerHelper Prepare(Device device)
     {
-        var device = model.parameters().First().device;
         Model.to(device);
         Model.train();
         _optimizer?.Dispose();
         _optimizer = Optimizer.Create(Model.parameters());
+        return _optimizer;
     }
 
     public override void AfterForward(StepContext step)

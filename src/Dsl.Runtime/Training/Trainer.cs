@@ -37,12 +37,15 @@ public sealed class Trainer
         if (Options.KeepFreedMemory) Allocator.KeepFreedMemory();
         model.to(device);
         using var optimizer = Options.Optimizer.Create(model.parameters());
+        var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
+        // Companions get their optimizers before a checkpoint restores them with the model.
+        var companions = hooks.OfType<CompanionModel>().Select(c => (c.Model, c.Prepare(device))).ToList();
         var history = new List<EpochResult>();
         var firstEpoch = 0;
         long step = 0;
         if (Options.CheckpointPath is { } path && File.Exists(path))
         {
-            var state = Checkpoint.Load(path, model, optimizer);
+            var state = Checkpoint.Load(path, model, optimizer, companions);
             history.AddRange(state.History);
             (firstEpoch, step) = (state.EpochsDone, state.Steps);
             _output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
@@ -51,9 +54,6 @@ public sealed class Trainer
         {
             manual_seed(Options.Seed);
         }
-        var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
-        if (Options.CheckpointPath != null && hooks.OfType<CompanionModel>().FirstOrDefault() is { } companion)
-            throw new NotSupportedException($"a checkpoint holds one model and its optimizer, so a run with a companion model ({companion.Model.GetType().Name}) cannot be checkpointed yet; leave CheckpointPath unset");
         foreach (var hook in hooks) hook.OnTrainStart(model, optimizer);
 
         var stepsPerEpoch = train.BatchesPerEpoch;
@@ -93,7 +93,7 @@ public sealed class Trainer
             progress.EndEpoch(result, Options.Epochs);
             foreach (var hook in hooks) hook.OnEpochEnd(result);
             if (Options.CheckpointPath is { } checkpoint)
-                Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history));
+                Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history), companions);
         }
         return new TrainingSummary(model.GetType().Name, device.ToString(), train.Data.Source, ModelCost.Of(model), history);
     }

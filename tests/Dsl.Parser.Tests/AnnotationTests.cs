@@ -99,16 +99,16 @@ public class LayerTraitTests
     };
 
     [Theory]
-    [InlineData("3, 4", "attention(2)", "16 channels: 48 + 16")]
-    [InlineData("3, 5", "mlp(hidden: 3, out_features: 2)", "5 channels: 15 + 6")]
-    [InlineData("5", "linear(3)", "3 channels: 15")]
-    [InlineData("5", "linear(3, bias: false)", "3 channels: 15")]
-    [InlineData("4, 8, 8", "conv2d(6, kernel: 3, groups: 2)", "6 channels: 108")]
-    [InlineData("3, 8, 8", "patch_embed(dim: 4, patch: 4)", "4 channels: 192")]
+    [InlineData("3, 4", "attention(2)", "16 channels: 12×4 + 4×4")]
+    [InlineData("3, 5", "mlp(hidden: 3, out_features: 2)", "5 channels: 3×5 + 2×3")]
+    [InlineData("5", "linear(3)", "3 channels: 3×5")]
+    [InlineData("5", "linear(3, bias: false)", "3 channels: 3×5")]
+    [InlineData("4, 8, 8", "conv2d(6, kernel: 3, groups: 2)", "6 channels: 6×18")]
+    [InlineData("3, 8, 8", "patch_embed(dim: 4, patch: 4)", "4 channels: 4×48")]
     public void Weight_layouts_count_each_inner_layers_weights_and_output_channels(string input, string stage, string note)
     {
-        // attention on C = 4: qkv 3·4·4 and proj 4·4, 3·4 + 4 channels; mlp 5 → 3 → 2; a grouped
-        // conv 6·(4/2)·9; patch_embed 4·3·4·4.
+        // attention on C = 4: qkv [3·4, 4] and proj [4, 4], 3·4 + 4 channels; mlp 5 → 3 → 2; a
+        // grouped conv reduces over (4/2)·9 = 18 per output; patch_embed over 3·4·4 = 48.
         var layer = Single(Compile(Model(input, $"{stage} @testw"), TestQuantAnnotation.Catalog)).Cost.Layers[0];
         Assert.Contains(note, layer.Notes);
     }

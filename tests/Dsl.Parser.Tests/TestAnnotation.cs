@@ -36,7 +36,7 @@ internal sealed class TestWeightsAnnotation : AnnotationSchema
     public override IReadOnlyCollection<string> Families { get; } = new[] { "attention", "conv", "linear" };
 
     public override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) =>
-        cost with { Notes = cost.Notes.Append($"{layer.Weights!.Channels} channels: {string.Join(" + ", layer.Weights.Sizes)}").ToList() };
+        cost with { Notes = cost.Notes.Append($"{layer.Weights!.Channels} channels: {string.Join(" + ", layer.Weights.Layers.Select(w => $"{w.Outputs}×{w.Reduced}"))}").ToList() };
 }
 
 /// <summary>A model-level kind other than @distill: it configures the model and has no teacher.</summary>

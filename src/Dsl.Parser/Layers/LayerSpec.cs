@@ -31,9 +31,9 @@ public abstract class LayerSpec
     /// <summary>The weight layers inside it, for methods that count per channel or per weight; null for a layer without weights.</summary>
     public virtual WeightLayers? Weights(Shape input, LayerResult result, BoundArguments args) => null;
 
-    /// <summary>One weight layer with <paramref name="channels"/> outputs: its parameters less one bias per channel when it has a bias.</summary>
+    /// <summary>One weight layer with <paramref name="channels"/> outputs: its parameters less one bias per channel when it has a bias, each output reducing over an equal share.</summary>
     protected static WeightLayers Single(long channels, LayerResult result, BoundArguments args) =>
-        new(channels, new[] { result.Params - (args.Scalar("bias")!.AsBool ? channels : 0) });
+        new(new[] { new WeightShape(channels, (result.Params - (args.Scalar("bias")!.AsBool ? channels : 0)) / channels) });
 
     /// <summary>Of its MACs, those that multiply two activations (attention's Q·Kᵀ and A·V), not a weight.</summary>
     public virtual long ActivationProducts(Shape output) => 0;
@@ -54,10 +54,26 @@ public enum LayerTraits
     Dense = 2,
 }
 
-/// <summary>The weight layers inside a layer: their output channels in all (one bias each), and each one's weights.</summary>
-public sealed record WeightLayers(long Channels, IReadOnlyList<long> Sizes)
+/// <summary>The weight layers inside a layer (attention's qkv and proj, an MLP's two linears), in order.</summary>
+public sealed record WeightLayers(IReadOnlyList<WeightShape> Layers)
 {
-    public int Count => Sizes.Count;
+    /// <summary>Their output channels in all (one bias each).</summary>
+    public long Channels => Layers.Sum(l => l.Outputs);
+
+    /// <summary>Each one's weights.</summary>
+    public IReadOnlyList<long> Sizes => Layers.Select(l => l.Size).ToList();
+
+    public int Count => Layers.Count;
+}
+
+/// <summary>
+/// One weight as [outputs, reduced]: its output channels, and what each output sums over
+/// (in_features for a linear, C_in/groups·k_h·k_w for a convolution), the dimension an N:M
+/// pattern runs along.
+/// </summary>
+public sealed record WeightShape(long Outputs, long Reduced)
+{
+    public long Size => Outputs * Reduced;
 }
 
 /// <summary>One application of a layer: its input, its checked arguments, and error reporting.</summary>

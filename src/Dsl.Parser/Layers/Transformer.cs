@@ -85,7 +85,7 @@ public sealed class AttentionSpec : LayerSpec
     public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args)
     {
         var c = result.Output[2].Value;
-        return new(4 * c, new[] { 3 * c * c, c * c });
+        return new(new[] { new WeightShape(3 * c, c), new WeightShape(c, c) });
     }
 
     /// <summary>Q·Kᵀ and A·V: 2·T²·C.</summary>
@@ -128,7 +128,7 @@ public sealed class MlpSpec : LayerSpec
     public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args)
     {
         var (features, hidden, outputs) = (input.Last.Value, args.Scalar("hidden")!.AsLong, result.Output.Last.Value);
-        return new(hidden + outputs, new[] { features * hidden, hidden * outputs });
+        return new(new[] { new WeightShape(hidden, features), new WeightShape(outputs, hidden) });
     }
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]

@@ -84,6 +84,13 @@ public abstract class AnnotationSchema
     /// <summary>Whether these arguments fit a layer of this family (some settings suit only some layers); a problem or null.</summary>
     public virtual AnnotationProblem? CheckTarget(BoundArguments args, string family) => null;
 
+    /// <summary>
+    /// Whether the method can apply to this layer as it is bound (its shapes and weights: an N:M
+    /// pattern needs a reduced dimension divisible by M); a problem, reported at the layer with
+    /// its path, or null.
+    /// </summary>
+    public virtual AnnotationProblem? CheckLayer(BoundArguments args, LayerContext layer) => null;
+
     /// <summary>The figures this method adds to cost reports (BOPs, density, ...), each set by its <see cref="AdjustCost"/>.</summary>
     public virtual IReadOnlyList<CostMetric> Metrics => System.Array.Empty<CostMetric>();
 

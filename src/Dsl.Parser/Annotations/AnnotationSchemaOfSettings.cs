@@ -28,6 +28,8 @@ public abstract class AnnotationSchema<TSettings> : AnnotationSchema where TSett
 
     public sealed override TensorValue? AssembleModel(ModelAssembly model, BoundArguments args, TensorValue output) => AssembleModel(model, Settings(args), args, output);
 
+    public sealed override AnnotationProblem? CheckLayer(BoundArguments args, LayerContext layer) => CheckLayer(Settings(args), layer);
+
     public sealed override LayerCost AdjustCost(LayerCost cost, BoundArguments args, LayerContext layer) => AdjustCost(cost, Settings(args), layer);
 
     public sealed override StackPlan? PlanStack(RepeatSite site) => PlanStack(site, Settings(site.Annotation.Args!));
@@ -43,6 +45,9 @@ public abstract class AnnotationSchema<TSettings> : AnnotationSchema where TSett
 
     /// <summary>As <see cref="AnnotationSchema.AssembleModel"/>; <paramref name="args"/> locates problems at an argument.</summary>
     protected virtual TensorValue? AssembleModel(ModelAssembly model, TSettings settings, BoundArguments args, TensorValue output) => output;
+
+    /// <inheritdoc cref="AnnotationSchema.CheckLayer"/>
+    protected virtual AnnotationProblem? CheckLayer(TSettings settings, LayerContext layer) => null;
 
     /// <inheritdoc cref="AnnotationSchema.AdjustCost"/>
     protected virtual LayerCost AdjustCost(LayerCost cost, TSettings settings, LayerContext layer) => cost;

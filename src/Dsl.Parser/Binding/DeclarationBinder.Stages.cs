@@ -70,16 +70,23 @@ internal sealed partial class DeclarationBinder
         var name = fields.Name(stage.Alias, spec.Name);
         var constructionArgs = binding.Inferred.Concat(args.Ordered.Where(a => a.Explicit).Select(a => new ConstructionArg(a.Spec.Name, Code(a.Value!)))).ToList();
         foreach (var share in _shares) constructionArgs.AddRange(share.LayerArguments(spec));
-        var effective = scope.Overlay(own).For(spec.Family);
+        // Methods act in their conversion order (a mask before a quantizer), so each counts what the one before left.
+        var effective = scope.Overlay(own).For(spec.Family).OrderBy(a => a.Schema!.ConversionOrder).ToList();
+        var context = new LayerContext(spec, args, input.Shape, result);
         foreach (var a in effective)
         {
             _file.Used(a);
             if (a.Schema!.CheckTarget(a.Args!, spec.Family) is { } misfit) _file.ReportOnce(a, misfit.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, misfit.Message);
+            if (a.Schema.CheckLayer(a.Args!, context) is { } unfit)
+            {
+                _diagnostics.Report(unfit.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, stage.Name.Span, $"{spec.Name} '{fields.PathPrefix}{name}': {unfit.Message}");
+                return null;
+            }
         }
         var applied = effective.Select(a => a.ToApplied()).ToList();
         var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs);
         Construction construction = layer;
-        var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).OrderBy(a => a.Schema!.ConversionOrder).ToList();
+        var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).ToList();
         if (Conflict(converting) is var (first, second))
         {
             _file.ReportOnce(second, DiagnosticDescriptors.ConflictingAnnotations, first.Kind, second.Kind, spec.Name, fields.PathPrefix + name);
@@ -93,7 +100,7 @@ internal sealed partial class DeclarationBinder
         fields.Fields.Add(new FieldModel(name, construction, applied));
 
         var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
-        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, new LayerContext(spec, args, input.Shape, result));
+        foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, context);
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
     }

@@ -85,6 +85,7 @@ public sealed class ConvTranspose2dSpec : LayerSpec
 {
     public override string Name => "conv_transpose2d";
     public override string Family => "conv";
+    public override LayerTraits Traits => LayerTraits.Transposed;
 
     public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => Single(result.Output[1].Value, result, args);
 

@@ -52,6 +52,9 @@ public enum LayerTraits
 
     /// <summary>One linear map over the last dimension (linear): a classifier that a distillation head can copy.</summary>
     Dense = 2,
+
+    /// <summary>A transposed convolution: its weight's reduced dimension is not what its forward product sums.</summary>
+    Transposed = 4,
 }
 
 /// <summary>The weight layers inside a layer (attention's qkv and proj, an MLP's two linears), in order.</summary>

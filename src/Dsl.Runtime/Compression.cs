@@ -1,5 +1,6 @@
 using Dsl.Runtime.LowBit;
 using Dsl.Runtime.Prune;
+using Dsl.Runtime.Sparse;
 
 namespace Dsl.Runtime;
 
@@ -21,6 +22,10 @@ public static class Compression
 
     /// <summary>@prune: magnitude pruning of the fraction <paramref name="amount"/> of each layer's weights.</summary>
     public static Compressor Prune(double amount) => new PruneCompressor(amount);
+
+    /// <summary>@sparse: N:M sparsity by method bimask, forward or transposable (see <see cref="NmSparsity"/>).</summary>
+    public static Compressor Sparse(long n, long m, string method, long interval, long candidates, double decay) =>
+        new SparseCompressor(n, m, method, interval, candidates, decay);
 
     /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
     public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);

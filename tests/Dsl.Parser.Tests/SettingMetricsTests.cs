@@ -30,6 +30,24 @@ public class SettingMetricsTests
         Assert.Equal((8_192.0, 0.0), (model.Cost.Layers[0].Metric(at8), model.Cost.Layers[1].Metric(at8)));
     }
 
+    [Fact]
+    public void A_setting_metric_is_named_after_its_family_and_setting()
+    {
+        var at = LowBitMetrics.Bops.At("w4__a4");
+        Assert.Equal(("bops_w4__a4", "BOPs w4__a4", "BopsW4A4"), (at.Key, at.Column, at.ConstantName));
+        Assert.Equal("BOPs per image at w4__a4", at.Label);
+        Assert.EndsWith(", at w4__a4.", at.Summary);
+        // A metric without a column (totals only) keeps none at a setting.
+        Assert.Null(LowBitMetrics.Ops.At("w4a4").Column);
+    }
+
+    [Theory]
+    [InlineData("a_0")]
+    [InlineData("z9")]
+    [InlineData("m")]
+    public void Lower_case_letters_digits_and_underscores_make_a_setting(string setting) =>
+        Assert.Equal("bops_" + setting, LowBitMetrics.Bops.At(setting).Key);
+
     [Theory]
     [InlineData("W4")]
     [InlineData("4bit")]

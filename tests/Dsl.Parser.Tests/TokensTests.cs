@@ -237,4 +237,21 @@ public class TokensTests
         var d = Assert.Single(Compile(Vit("@tokens(prune: [17, 9])").Replace("repeat(2) { B(8) }", "repeat(2) { B(8) -> B(8) }")).Diagnostics, d => d.IsError);
         Assert.Equal(("CM0111", "@tokens needs the repeated stage to be one block (with an attention layer), as in repeat(12) { EncoderBlock(384, 6) }"), (d.Id, d.Message));
     }
+
+    [Fact]
+    public void The_attention_gets_the_blocks_share_and_the_reduction_follows_the_statement_that_holds_it()
+    {
+        // The first statement has no attention: the tokens are reduced after the second, which does.
+        var vit = Vit("@tokens(prune: [17, 9])").Replace("h = x + (x -> layer_norm -> attention(2))", "n = x -> layer_norm\n            h = x + (n -> attention(2))");
+        var model = Single(Compile(vit));
+        var block = Assert.Single(Compile(vit).Blocks);
+        var attention = (Semantics.LayerConstruction)block.Fields.Single(f => f.Name == "attention").Construction;
+        Assert.Contains(attention.Args, a => a.Name == "tokens" && a.Value is Semantics.ReferenceCode);
+        var mlp = (Semantics.LayerConstruction)block.Fields.Single(f => f.Name == "mlp").Construction;
+        Assert.DoesNotContain(mlp.Args, a => a.Name == "tokens");
+        Assert.Equal(new[] { "n", "t1", "h", "h" }, block.Forward.Select(s => s.Variable).Take(4));
+        Assert.Equal("TokenBlock.Reduce", Assert.IsType<Semantics.MethodCall>(block.Forward[3].Value).Function);
+        Assert.Equal("[N, 17, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.layer_norm").Output.ToString());
+        Assert.Equal("[N, 9, 8]", model.Cost.Layers.Single(l => l.Path == "blocks.1.mlp").Output.ToString());
+    }
 }

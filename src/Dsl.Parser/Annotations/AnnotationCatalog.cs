@@ -15,7 +15,6 @@ public sealed class AnnotationCatalog
 
     private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
     {
-        ["sparse"] = "Bi-Mask N:M sparsity",
         ["winograd"] = "low-rank Winograd convolution",
         ["multibit"] = "MultiQuant arbitrary bit-width",
         ["ptq"] = "DFSQ post-training quantization",

@@ -107,7 +107,8 @@ internal sealed partial class DeclarationBinder
         }
         if (_namedOutputs.Count > 0) _namedOutputs[0] = _namedOutputs[0] with { Value = output };
         _methodMembers.AddRange(assembly.Members);
-        if (Limits.Excess(_fields.Costs, CostMetric.Of(_fields.Costs, _file.Catalog.Metrics)) is { } excess)
+        // The figures of the methods in use are bounded; a method the model does not use adds none.
+        if (Limits.Excess(_fields.Costs, CostMetric.Of(_fields.Costs, _file.Catalog.Metrics).Where(m => _fields.Costs.Any(l => l.Metrics?.ContainsKey(m.Key) == true))) is { } excess)
         {
             _diagnostics.Report(DiagnosticDescriptors.OutOfRange, _decl.Name.Span, $"model '{_decl.Name.Text}' totals {excess}", Limits.MaxText);
             return null;

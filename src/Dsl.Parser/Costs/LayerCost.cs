@@ -32,9 +32,8 @@ public sealed record LayerCost(
     {
         var metrics = Metrics == null ? new Dictionary<string, double>() : new Dictionary<string, double>(Metrics.ToDictionary(p => p.Key, p => p.Value));
         metrics[metric.Key] = value;
-        var settings = metric.Family == null || SettingMetrics?.Any(m => m.Key == metric.Key) == true
-            ? SettingMetrics
-            : (SettingMetrics ?? new CostMetric[0]).Append(metric).ToList();
+        // A report lists each metric once by key (CostMetric.Of), so setting one twice adds nothing.
+        var settings = metric.Family == null ? SettingMetrics : (SettingMetrics ?? new CostMetric[0]).Append(metric).ToList();
         return this with { Metrics = metrics, SettingMetrics = settings };
     }
 }

@@ -17,6 +17,7 @@ public static class MethodRegistry
         new BinarizeAnnotation(),
         new DistillAnnotation(),
         new PruneAnnotation(),
+        new SparseAnnotation(),
     };
 
 }

@@ -9,7 +9,7 @@ namespace Dsl.Parser.Methods;
 public static class PruneMetrics
 {
     public static CostMetric NonzeroWeights { get; } = new("nonzero", "nonzero", "NonzeroParameters", "nonzero parameters",
-        "Trainable parameters left nonzero by @prune (a layer it does not reach counts all of its own).", Whole: true, Unmarked: l => l.Params,
+        "Trainable parameters left nonzero by @prune or @sparse (a layer they do not reach counts all of its own).", Whole: true, Unmarked: l => l.Params,
         Footnote: r => $"pruned: {CostText.Group((long)Math.Round(r.Total(NonzeroWeights!)))} of {CostText.Group(r.Params)} parameters nonzero " +
             $"({(r.Total(NonzeroWeights!) / r.Params).ToString("P1", System.Globalization.CultureInfo.InvariantCulture)})");
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? weight_quant;
     private readonly nn.Module<Tensor, Tensor>? input_quant;
     private readonly Func<Tensor, Tensor, Tensor?, Tensor> _operation;
+    private readonly IInputGradientMask? _inputGradient;
 
     private LowBitLayer(Parameter weight, Parameter? bias, Func<Tensor, Tensor, Tensor?, Tensor> operation,
         nn.Module<Tensor, Tensor>? weightQuant, nn.Module<Tensor, Tensor>? inputQuant) : base(nameof(LowBitLayer))
@@ -28,6 +30,7 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
         weight_quant = weightQuant;
         input_quant = inputQuant;
         RegisterComponents();
+        _inputGradient = weightQuant as IInputGradientMask ?? weightQuant?.modules().OfType<IInputGradientMask>().FirstOrDefault();
     }
 
     /// <summary>The output-channel axis of the layer's weight: 0, or 1 for a transposed convolution.</summary>
@@ -46,8 +49,47 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
 
     public Tensor QuantizedWeight() => weight_quant?.forward(weight) ?? weight;
 
-    public override Tensor forward(Tensor x) =>
-        _operation(input_quant?.forward(x) ?? x, QuantizedWeight(), bias);
+    public override Tensor forward(Tensor x)
+    {
+        var input = input_quant?.forward(x) ?? x;
+        var weight = QuantizedWeight();
+        return _inputGradient?.InputGradientMask is { } mask && is_grad_enabled()
+            ? MaskedInputGradient.apply(input, weight, bias, mask, _operation)
+            : _operation(input, weight, bias);
+    }
+
+    /// <summary>
+    /// The layer's operation whose input gradient runs through weight ⊙ mask (N:M along the
+    /// output channels, so the backward product is sparse too); the weight's and bias's
+    /// gradients are the dense ones of the forward product. The backward recomputes the
+    /// operation once on the masked weight to take both gradients from autograd.
+    /// </summary>
+    private sealed class MaskedInputGradient : torch.autograd.SingleTensorFunction<MaskedInputGradient>
+    {
+        public override string Name => nameof(MaskedInputGradient);
+
+        public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+        {
+            var (input, weight, bias, mask, operation) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (Tensor)vars[3], (Func<Tensor, Tensor, Tensor?, Tensor>)vars[4]);
+            ctx.save_for_backward(bias is null ? new() { input, weight, mask } : new() { input, weight, mask, bias });
+            ctx.save_data("operation", operation);
+            return operation(input, weight, bias);
+        }
+
+        public override System.Collections.Generic.List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad)
+        {
+            var saved = ctx.get_saved_variables();
+            var operation = (Func<Tensor, Tensor, Tensor?, Tensor>)ctx.get_data("operation");
+            using var enable = enable_grad();
+            var input = saved[0].detach().requires_grad_(true);
+            var sparse = (saved[1] * saved[2]).detach().requires_grad_(true);
+            var bias = saved.Count > 3 ? saved[3].detach().requires_grad_(true) : null;
+            var output = operation(input, sparse, bias);
+            var inputs = bias is null ? new[] { input, sparse } : new[] { input, sparse, bias };
+            var grads = torch.autograd.grad(new[] { output }, inputs, new[] { grad });
+            return new() { grads[0], grads[1], bias is null ? null! : grads[2], null!, null! };
+        }
+    }
 
     private static Func<Tensor, Tensor, Tensor?, Tensor> Convolve(Convolution c)
     {

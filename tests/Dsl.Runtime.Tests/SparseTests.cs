@@ -1,0 +1,159 @@
+using Dsl.Runtime.LowBit;
+using Dsl.Runtime.Sparse;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+/// <summary>@sparse at run time, checked against the method's definition: the masks, the forward product, both gradients, the permutation search.</summary>
+public class SparseTests
+{
+    private static Tensor Weight(long outputs = 8, long inputs = 4, long kernel = 3, int seed = 1)
+    {
+        manual_seed(seed);
+        return randn(outputs, inputs, kernel, kernel);
+    }
+
+    [Fact]
+    public void The_forward_mask_keeps_exactly_n_of_every_m_along_the_reduced_dimension_the_largest()
+    {
+        var w = Weight();
+        var mask = NmMasks.Forward(w, 2, 4);
+        // [8, 36] in groups of 4 consecutive entries of a row: exactly 2 kept in each.
+        Assert.True((mask.reshape(8, 9, 4).sum(2) == 2).all().item<bool>());
+        // Each kept |w| is at least each dropped one of its group.
+        var groups = w.reshape(8, 9, 4).abs();
+        var keptMin = where(mask.reshape(8, 9, 4) > 0, groups, full_like(groups, 1e30)).amin(2);
+        var droppedMax = where(mask.reshape(8, 9, 4) > 0, full_like(groups, -1), groups).amax(2);
+        Assert.True((keptMin >= droppedMax).all().item<bool>());
+    }
+
+    [Fact]
+    public void The_backward_mask_lies_in_the_forward_mask_and_keeps_at_most_n_of_m_permuted_output_channels()
+    {
+        var w = Weight();
+        var forward = NmMasks.Forward(w, 2, 4);
+        var order = tensor(new long[] { 3, 7, 0, 5, 1, 6, 2, 4 });
+        var backward = NmMasks.Backward(w, forward, order, 2, 4);
+        Assert.True((backward <= forward).all().item<bool>());
+        // Along each column of [8, 36], the permuted channels in groups of 4 hold at most 2.
+        var permuted = backward.reshape(8, 36).index_select(0, order).reshape(2, 4, 36);
+        Assert.True((permuted.sum(1) <= 2).all().item<bool>());
+        // A group keeps the 2 largest forward-masked |w| among its channels (none that the forward mask removed):
+        // column 0, channels 3, 7, 0, 5.
+        var column = (w * forward).reshape(8, 36)[.., 0].abs().index_select(0, order)[..4];
+        var kept = backward.reshape(8, 36)[.., 0].index_select(0, order)[..4];
+        var expected = zeros(4);
+        foreach (var i in column.topk(2).indexes.data<long>().ToArray().Where(i => column[i].item<float>() > 0)) expected[i] = 1;
+        Assert.Equal(expected.data<float>().ToArray(), kept.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_transposable_mask_keeps_at_most_n_per_group_in_both_dimensions()
+    {
+        var w = Weight(outputs: 8, inputs: 8, kernel: 1);
+        var mask = NmMasks.Transposable(w.reshape(8, 8), 2, 4);
+        Assert.True((mask.reshape(2, 4, 8).sum(1) <= 2).all().item<bool>());
+        Assert.True((mask.reshape(8, 2, 4).sum(2) <= 2).all().item<bool>());
+        // The block's largest entry is always kept.
+        var block = w.reshape(8, 8)[..4, ..4].abs();
+        var largest = block.argmax().item<long>();
+        Assert.Equal(1f, mask[largest / 4, largest % 4].item<float>());
+    }
+
+    [Fact]
+    public void Forward_is_a_dense_convolution_with_the_masked_weight_and_the_gradients_follow_the_method()
+    {
+        manual_seed(2);
+        var conv = nn.Conv2d(4, 8, 3, padding: 1);
+        var layer = (LowBitLayer)Compression.Sparse(2, 4, "bimask", 100, 10, 2e-4).Layer(conv);
+        layer.train();
+        var x = randn(2, 4, 5, 5).requires_grad_(true);
+        var y = layer.forward(x);
+        var sparsity = layer.modules().OfType<NmSparsity>().Single();
+        var w = layer.Weight.detach();
+        var (forwardMask, backwardMask) = (sparsity.ForwardMask.clone(), sparsity.BackwardMask.clone());
+        var bias = conv.bias!.detach();
+        // Forward: the dense convolution of the masked weight.
+        Assert.True(y.allclose(nn.functional.conv2d(x, w * forwardMask, bias, padding: new long[] { 1, 1 }), rtol: 1e-5, atol: 1e-6), "forward");
+        var g = randn_like(y);
+        y.backward(new[] { g });
+        // Input gradient: through W ⊙ mask_b.
+        var x2 = x.detach().requires_grad_(true);
+        nn.functional.conv2d(x2, w * backwardMask, bias, padding: new long[] { 1, 1 }).backward(new[] { g });
+        Assert.True(x.grad!.allclose(x2.grad!, rtol: 1e-5, atol: 1e-6), "input gradient");
+        Assert.False(x.grad!.allclose(GradientThrough(x, w * forwardMask, bias, g), rtol: 1e-5, atol: 1e-6), "the backward mask changes the input gradient");
+        // Weight gradient: dense, plus λ·(1 − mask_f)⊙W.
+        var w2 = (w * forwardMask).requires_grad_(true);
+        nn.functional.conv2d(x.detach(), w2, bias, padding: new long[] { 1, 1 }).backward(new[] { g });
+        Assert.True(layer.Weight.grad!.allclose(w2.grad! + 2e-4 * (1 - forwardMask) * w, rtol: 1e-5, atol: 1e-6), "weight gradient");
+    }
+
+    private static Tensor GradientThrough(Tensor x, Tensor weight, Tensor bias, Tensor g)
+    {
+        var x3 = x.detach().requires_grad_(true);
+        nn.functional.conv2d(x3, weight, bias, padding: new long[] { 1, 1 }).backward(new[] { g });
+        return x3.grad!;
+    }
+
+    [Fact]
+    public void Forward_only_keeps_the_backward_dense_through_the_forward_mask()
+    {
+        manual_seed(3);
+        var linear = nn.Linear(8, 6);
+        var layer = (LowBitLayer)Compression.Sparse(1, 4, "forward", 100, 10, 0).Layer(linear);
+        layer.train();
+        var x = randn(3, 8).requires_grad_(true);
+        var y = layer.forward(x);
+        var mask = layer.modules().OfType<NmSparsity>().Single().ForwardMask;
+        y.sum().backward();
+        Assert.True(x.grad!.allclose(ones(3, 6).mm(layer.Weight.detach() * mask), rtol: 1e-5, atol: 1e-6));
+        Assert.Null(layer.modules().OfType<NmSparsity>().Single().InputGradientMask);
+    }
+
+    [Fact]
+    public void The_permutation_search_never_lowers_the_weights_surviving_both_masks()
+    {
+        var w = Weight(outputs: 16, inputs: 8, kernel: 1, seed: 4);
+        var sparsity = new NmSparsity(w, 2, 4, "bimask", interval: 1, candidates: 20, decay: 0, seed: 7);
+        sparsity.train();
+        var before = NmMasks.Surviving(sparsity.ForwardMask, sparsity.BackwardMask);
+        sparsity.forward(w);
+        sparsity.forward(w);
+        var after = NmMasks.Surviving(sparsity.ForwardMask, sparsity.BackwardMask);
+        Assert.True(after >= before, $"{after} < {before}");
+        // The permutation is a buffer: a checkpoint keeps it with the masks.
+        Assert.Contains("permutation", sparsity.state_dict().Keys);
+        Assert.Contains("forward_mask", sparsity.state_dict().Keys);
+        Assert.Equal(16, sparsity.Permutation.unique().Item1.numel());
+    }
+
+    [Fact]
+    public void Bad_patterns_are_refused_with_what_to_change()
+    {
+        var w = Weight(outputs: 6, inputs: 3);
+        Assert.Contains("1 ≤ N < M", Assert.Throws<ArgumentOutOfRangeException>(() => new NmSparsity(Weight(), 4, 4, "bimask", 1, 1, 0)).Message);
+        Assert.Contains("not a multiple of M = 4", Assert.Throws<ArgumentException>(() => new NmSparsity(w, 2, 4, "forward", 1, 1, 0)).Message);
+        Assert.Contains("groups the 6 output channels", Assert.Throws<ArgumentException>(() => new NmSparsity(Weight(outputs: 6), 2, 4, "bimask", 1, 1, 0)).Message);
+    }
+
+    [Fact]
+    public void A_generated_sparse_model_trains_and_keeps_its_masks_in_the_state_dict()
+    {
+        manual_seed(5);
+        using var model = new TinySparseNet();
+        var middle = model.modules().OfType<LowBitLayer>().Single(l => l.modules().OfType<NmSparsity>().Any());
+        // The mask first, then the 8-bit quantizer, as the compiler orders them.
+        var weightChain = middle.named_children().Single(c => c.name == "weight_quant").module.children().Select(m => m.GetType().Name);
+        Assert.Equal(new[] { "NmSparsity", "LsqQuantizer" }, weightChain);
+        var trainer = new Dsl.Runtime.Training.Trainer(TrainingFixture.Options(epochs: 1), TextWriter.Null);
+        var summary = trainer.Fit(model, TrainingFixture.Loader(TrainingFixture.TrainData(64)), TrainingFixture.Loader(TrainingFixture.TestData(32), shuffle: false));
+        var sparsity = middle.modules().OfType<NmSparsity>().Single();
+        // Every group of 4 weights along C_in·k_h·k_w = 36 keeps 2 in the weight the layer computes with.
+        Assert.True((sparsity.ForwardMask.reshape(8, 9, 4).sum(2) == 2).all().item<bool>());
+        Assert.Contains(model.state_dict().Keys, k => k.EndsWith("weight_quant.0.permutation", StringComparison.Ordinal));
+        // The generated constants: 2:4 halves the middle convolution's 14·14·8·36 = 56,448 MACs.
+        Assert.Equal(TinySparseNet.DenseMacs - 56_448 / 2, TinySparseNet.Macs);
+        Assert.Equal(TinySparseNet.Macs, summary.Cost.Macs);
+    }
+}

@@ -156,4 +156,28 @@ public class SparseTests
         Assert.Equal(TinySparseNet.DenseMacs - 56_448 / 2, TinySparseNet.Macs);
         Assert.Equal(TinySparseNet.Macs, summary.Cost.Macs);
     }
+
+    [Fact]
+    public void A_trained_model_exports_its_weights_with_the_zeros_in_place_and_reports_its_pattern()
+    {
+        manual_seed(6);
+        using var model = new TinySparseNet();
+        model.train();
+        model.forward(randn(2, 1, 28, 28));
+        var exported = SparseExport.MaskedStateDict(model);
+        // The masks and the permutation stay behind; every other key is there.
+        Assert.DoesNotContain(exported.Keys, k => k.Contains("mask") || k.Contains("permutation"));
+        Assert.Equal(model.state_dict().Keys.Count(k => !k.Contains("mask") && !k.Contains("permutation")), exported.Count);
+        // The middle convolution's weight: 2 nonzero in every group of 4 of its 36 inputs per output.
+        var weight = exported["middle.weight"];
+        Assert.True((weight.reshape(8, 9, 4).ne(0).sum(2) == 2).all().item<bool>());
+        var pattern = Assert.Single(SparseExport.Patterns(model));
+        Assert.Equal(("middle", 2L, 4L, 0.5), (pattern.Layer, pattern.Kept, pattern.GroupSize, pattern.Density));
+        // Written for PyTorch, read back the same.
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.safetensors");
+        SparseExport.Save(model, path);
+        var read = Dsl.Runtime.Weights.PyTorchWeights.Read(path);
+        Assert.True((read["middle.weight"] == weight).all().item<bool>());
+        File.Delete(path);
+    }
 }

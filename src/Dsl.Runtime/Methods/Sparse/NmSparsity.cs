@@ -46,6 +46,9 @@ public sealed class NmSparsity : nn.Module<Tensor, Tensor>, IInputGradientMask
         Update(weight);
     }
 
+    /// <summary>M: the size of the groups the masks keep N of.</summary>
+    public long GroupSize => _m;
+
     /// <summary>1 where a weight is kept in the forward product.</summary>
     public Tensor ForwardMask => forward_mask;
 

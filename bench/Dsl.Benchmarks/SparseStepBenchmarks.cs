@@ -8,7 +8,7 @@ namespace Dsl.Benchmarks;
 /// <summary>
 /// One SGD training step on a batch of 64 for a small CNN, dense against @sparse 2:4: forward
 /// masks only (method: forward, the mask computation's overhead), Bi-Mask (its backward mask
-/// and the masked input gradient, which on a CPU re-runs each sparse layer once in backward),
+/// and the written-out backward with the masked input gradient),
 /// and Bi-Mask searching 10 permutations at every step (the search's cost, paid every 100
 /// steps by default).
 /// </summary>

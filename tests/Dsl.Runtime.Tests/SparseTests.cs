@@ -180,4 +180,59 @@ public class SparseTests
         Assert.True((read["middle.weight"] == weight).all().item<bool>());
         File.Delete(path);
     }
+
+    /// <summary>One step of a sparse layer against the definition: the forward mask's product forward, dx through W ⊙ mask_b, dW dense (decay 0).</summary>
+    private static void AssertGradients(nn.Module<Tensor, Tensor> dense, Tensor x, Func<Tensor, Tensor, Tensor?, Tensor> operation)
+    {
+        var layer = (LowBitLayer)Compression.Sparse(2, 4, "bimask", 100, 10, 0).Layer(dense);
+        layer.train();
+        var input = x.clone().requires_grad_(true);
+        var y = layer.forward(input);
+        var sparsity = layer.modules().OfType<NmSparsity>().Single();
+        var (w, forwardMask, backwardMask) = (layer.Weight.detach(), sparsity.ForwardMask, sparsity.BackwardMask);
+        var bias = dense.named_parameters().Where(p => p.name == "bias").Select(p => p.parameter.detach()).FirstOrDefault();
+        var g = randn_like(y);
+        y.backward(new[] { g });
+        Assert.True(y.allclose(operation(x, w * forwardMask, bias), rtol: 1e-4, atol: 1e-5), "forward");
+        var x2 = x.clone().requires_grad_(true);
+        operation(x2, w * backwardMask, bias).backward(new[] { g });
+        Assert.True(input.grad!.allclose(x2.grad!, rtol: 1e-4, atol: 1e-5), "input gradient");
+        var w2 = (w * forwardMask).requires_grad_(true);
+        var b2 = bias?.clone().requires_grad_(true);
+        operation(x.detach(), w2, b2).backward(new[] { g });
+        Assert.True(layer.Weight.grad!.allclose(w2.grad!, rtol: 1e-4, atol: 1e-5), "weight gradient");
+        if (b2 is not null) Assert.True(dense.named_parameters().Single(p => p.name == "bias").parameter.grad!.allclose(b2.grad!, rtol: 1e-4, atol: 1e-5), "bias gradient");
+    }
+
+    [Fact]
+    public void A_strided_grouped_convolution_without_bias_gets_both_gradients_written_out()
+    {
+        manual_seed(8);
+        // 8 inputs in 2 groups: each output sums 4·3·3 = 36; stride 2 on a 9×9 input leaves a
+        // remainder row the input gradient must restore.
+        var conv = nn.Conv2d(8, 8, 3, stride: 2, padding: 1, dilation: 1, groups: 2, bias: false);
+        AssertGradients(conv, randn(2, 8, 9, 9), (x, w, b) => nn.functional.conv2d(x, w, b, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 2));
+    }
+
+    [Fact]
+    public void A_dilated_convolution_gets_both_gradients_written_out()
+    {
+        manual_seed(9);
+        var conv = nn.Conv2d(4, 8, 3, padding: 3, dilation: 2);
+        AssertGradients(conv, randn(2, 4, 7, 6), (x, w, b) => nn.functional.conv2d(x, w, b, padding: new long[] { 3, 3 }, dilation: new long[] { 2, 2 }));
+    }
+
+    [Fact]
+    public void A_linear_over_tokens_gets_both_gradients_written_out()
+    {
+        manual_seed(10);
+        AssertGradients(nn.Linear(8, 12), randn(2, 5, 8), (x, w, b) => nn.functional.linear(x, w, b));
+    }
+
+    [Fact]
+    public void A_one_dimensional_convolution_gets_its_gradients_from_autograd()
+    {
+        manual_seed(11);
+        AssertGradients(nn.Conv1d(4, 8, 3, padding: 1), randn(2, 4, 10), (x, w, b) => nn.functional.conv1d(x, w, b, padding: 1));
+    }
 }

@@ -19,14 +19,16 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? weight_quant;
     private readonly nn.Module<Tensor, Tensor>? input_quant;
     private readonly Func<Tensor, Tensor, Tensor?, Tensor> _operation;
+    private readonly Func<LayerGradients> _gradients;
     private readonly IInputGradientMask? _inputGradient;
 
-    private LowBitLayer(Parameter weight, Parameter? bias, Func<Tensor, Tensor, Tensor?, Tensor> operation,
+    private LowBitLayer(Parameter weight, Parameter? bias, Func<Tensor, Tensor, Tensor?, Tensor> operation, Func<LayerGradients> gradients,
         nn.Module<Tensor, Tensor>? weightQuant, nn.Module<Tensor, Tensor>? inputQuant) : base(nameof(LowBitLayer))
     {
         this.weight = weight;
         this.bias = bias;
         _operation = operation;
+        _gradients = gradients;
         weight_quant = weightQuant;
         input_quant = inputQuant;
         RegisterComponents();
@@ -39,8 +41,8 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     /// <summary>Converts <paramref name="layer"/>, building each quantizer from the layer's weight.</summary>
     public static LowBitLayer Of(nn.Module<Tensor, Tensor> layer, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) => layer switch
     {
-        Linear l => new LowBitLayer(l.weight, l.bias, (x, w, b) => nn.functional.linear(x, w, b), weightQuant(l.weight), inputQuant),
-        Convolution c => new LowBitLayer(c.weight, c.bias, Convolve(c), weightQuant(c.weight), inputQuant),
+        Linear l => new LowBitLayer(l.weight, l.bias, (x, w, b) => nn.functional.linear(x, w, b), () => new LayerGradients.Linear(), weightQuant(l.weight), inputQuant),
+        Convolution c => new LowBitLayer(c.weight, c.bias, Convolve(c), Gradients(c), weightQuant(c.weight), inputQuant),
         _ => throw new ArgumentException($"only linear and convolution layers can be quantized or binarized, not {layer.GetType().Name}", nameof(layer)),
     };
 
@@ -54,41 +56,17 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
         var input = input_quant?.forward(x) ?? x;
         var weight = QuantizedWeight();
         return _inputGradient?.InputGradientMask is { } mask && is_grad_enabled()
-            ? MaskedInputGradient.apply(input, weight, bias, mask, _operation)
+            ? MaskedInputGradient.apply(input, weight, bias, mask, _operation, _gradients())
             : _operation(input, weight, bias);
     }
 
-    /// <summary>
-    /// The layer's operation whose input gradient runs through weight ⊙ mask (N:M along the
-    /// output channels, so the backward product is sparse too); the weight's and bias's
-    /// gradients are the dense ones of the forward product. The backward recomputes the
-    /// operation once on the masked weight to take both gradients from autograd.
-    /// </summary>
-    private sealed class MaskedInputGradient : torch.autograd.SingleTensorFunction<MaskedInputGradient>
+    /// <summary>The backward products written out for a 2-d convolution; recomputed by autograd for the others.</summary>
+    private static Func<LayerGradients> Gradients(Convolution c)
     {
-        public override string Name => nameof(MaskedInputGradient);
-
-        public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
-        {
-            var (input, weight, bias, mask, operation) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (Tensor)vars[3], (Func<Tensor, Tensor, Tensor?, Tensor>)vars[4]);
-            ctx.save_for_backward(bias is null ? new() { input, weight, mask } : new() { input, weight, mask, bias });
-            ctx.save_data("operation", operation);
-            return operation(input, weight, bias);
-        }
-
-        public override System.Collections.Generic.List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad)
-        {
-            var saved = ctx.get_saved_variables();
-            var operation = (Func<Tensor, Tensor, Tensor?, Tensor>)ctx.get_data("operation");
-            using var enable = enable_grad();
-            var input = saved[0].detach().requires_grad_(true);
-            var sparse = (saved[1] * saved[2]).detach().requires_grad_(true);
-            var bias = saved.Count > 3 ? saved[3].detach().requires_grad_(true) : null;
-            var output = operation(input, sparse, bias);
-            var inputs = bias is null ? new[] { input, sparse } : new[] { input, sparse, bias };
-            var grads = torch.autograd.grad(new[] { output }, inputs, new[] { grad });
-            return new() { grads[0], grads[1], bias is null ? null! : grads[2], null!, null! };
-        }
+        var operation = Convolve(c);
+        if (c.kernel_size.Length != 2 || c.transposed || c.padding is not { } padding) return () => new LayerGradients.Recomputed(operation);
+        var (stride, dilation, groups) = (c.stride, c.dilation, c.groups);
+        return () => new LayerGradients.Conv2d(stride, padding, dilation, groups);
     }
 
     private static Func<Tensor, Tensor, Tensor?, Tensor> Convolve(Convolution c)

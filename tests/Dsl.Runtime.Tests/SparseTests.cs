@@ -235,4 +235,107 @@ public class SparseTests
         manual_seed(11);
         AssertGradients(nn.Conv1d(4, 8, 3, padding: 1), randn(2, 4, 10), (x, w, b) => nn.functional.conv1d(x, w, b, padding: 1));
     }
+
+    [Fact]
+    public void Masks_follow_the_weights_at_every_training_step_and_stay_in_eval()
+    {
+        var w = Weight(outputs: 8, inputs: 4, kernel: 1, seed: 12);
+        var sparsity = new NmSparsity(w, 2, 4, "bimask", interval: 100, candidates: 1, decay: 0);
+        var before = sparsity.ForwardMask.clone();
+        var flipped = w.flip(1);
+        sparsity.eval();
+        sparsity.forward(flipped);
+        Assert.True((sparsity.ForwardMask == before).all().item<bool>());
+        sparsity.train();
+        sparsity.forward(flipped);
+        Assert.True((sparsity.ForwardMask == NmMasks.Forward(flipped, 2, 4)).all().item<bool>());
+        Assert.True((sparsity.BackwardMask == NmMasks.Backward(flipped, sparsity.ForwardMask, sparsity.Permutation, 2, 4)).all().item<bool>());
+    }
+
+    [Fact]
+    public void The_search_runs_every_interval_training_steps_and_never_at_the_first()
+    {
+        var w = Weight(outputs: 8, inputs: 4, kernel: 1, seed: 13);
+        var sparsity = new NmSparsity(w, 2, 4, "bimask", interval: 3, candidates: 2, decay: 0);
+        sparsity.train();
+        var searches = new List<int>();
+        for (var step = 0; step < 7; step++)
+        {
+            sparsity.forward(w);
+            searches.Add(sparsity.Searches);
+        }
+        // Steps 0..6: searches before steps 3 and 6.
+        Assert.Equal(new[] { 0, 0, 0, 1, 1, 1, 2 }, searches);
+        var forwardOnly = new NmSparsity(w, 2, 4, "forward", interval: 1, candidates: 2, decay: 0);
+        forwardOnly.train();
+        forwardOnly.forward(w);
+        forwardOnly.forward(w);
+        Assert.Equal(0, forwardOnly.Searches);
+        Assert.True((forwardOnly.BackwardMask == forwardOnly.ForwardMask).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_search_that_finds_a_better_permutation_keeps_it()
+    {
+        // Rows 0-3 keep columns 0 and 1, rows 4-7 columns 2 and 3. In channel order each group of
+        // 4 rows has all 4 of its kept weights in the same two columns, so the backward mask keeps
+        // 2 of them: 8 survive. Two of each kind per group keeps all 16.
+        var rows = tensor(new float[,] { { 10, 10, 1, 1 }, { 1, 1, 10, 10 } });
+        var w = (cat(new[] { rows[0].expand(4, 4), rows[1].expand(4, 4) }, 0) + arange(32).reshape(8, 4) * 0.01f).reshape(8, 4, 1, 1);
+        var sparsity = new NmSparsity(w, 2, 4, "bimask", interval: 1, candidates: 30, decay: 0, seed: 3);
+        var before = NmMasks.Surviving(sparsity.ForwardMask, sparsity.BackwardMask);
+        sparsity.train();
+        sparsity.forward(w);
+        sparsity.forward(w);
+        var after = NmMasks.Surviving(sparsity.ForwardMask, sparsity.BackwardMask);
+        Assert.True(after > before, $"{after} ≤ {before}");
+        Assert.False((sparsity.Permutation == arange(8)).all().item<bool>());
+    }
+
+    [Fact]
+    public void The_transposable_method_uses_its_one_mask_both_ways()
+    {
+        var w = Weight(outputs: 8, inputs: 8, kernel: 1, seed: 14);
+        var sparsity = new NmSparsity(w, 2, 4, "transposable", interval: 100, candidates: 1, decay: 0);
+        Assert.True((sparsity.ForwardMask == sparsity.BackwardMask).all().item<bool>());
+        Assert.True((sparsity.ForwardMask.reshape(2, 4, 8).sum(1) <= 2).all().item<bool>());
+        Assert.NotNull(sparsity.InputGradientMask);
+    }
+
+    [Fact]
+    public void Greedy_transposable_masks_pick_by_magnitude_in_every_block()
+    {
+        // Two 4×4 blocks side by side; in each, the magnitudes are largest on two diagonals, so
+        // the greedy choice is exactly those: two per row and two per column.
+        var block = tensor(new float[,] { { 9, 8, 1, 1 }, { 1, 9, 8, 1 }, { 1, 1, 9, 8 }, { 8, 1, 1, 9 } });
+        var w = cat(new[] { block, block.flip(1) }, 1);
+        var mask = NmMasks.Transposable(w, 2, 4);
+        var expected = (w > 5).to_type(ScalarType.Float32);
+        Assert.True((mask == expected).all().item<bool>(), mask.ToString(TorchSharp.TensorStringStyle.Numpy));
+    }
+
+    [Fact]
+    public void Surviving_counts_the_weights_in_both_masks()
+    {
+        var forward = tensor(new float[] { 1, 1, 0, 1 });
+        Assert.Equal(2, NmMasks.Surviving(forward, tensor(new float[] { 1, 0, 1, 1 })));
+        Assert.Equal(0, NmMasks.Surviving(forward, zeros(4)));
+    }
+
+    [Fact]
+    public void A_composed_sparse_and_quantized_layer_takes_its_input_gradient_through_the_backward_mask()
+    {
+        manual_seed(15);
+        var layer = (LowBitLayer)Compression.Compose(Compression.Sparse(2, 4, "bimask", 100, 10, 0), Compression.Quant(8, null, "per_channel", "auto", false, true)).Layer(nn.Linear(8, 8));
+        layer.train();
+        var x = randn(3, 8).requires_grad_(true);
+        var y = layer.forward(x);
+        var mask = layer.modules().OfType<NmSparsity>().Single().BackwardMask;
+        var g = randn_like(y);
+        y.backward(new[] { g });
+        Tensor transformed;
+        using (no_grad()) transformed = layer.QuantizedWeight();
+        Assert.True(x.grad!.allclose(g.mm(transformed * mask), rtol: 1e-5, atol: 1e-6));
+        Assert.False(x.grad!.allclose(g.mm(transformed), rtol: 1e-5, atol: 1e-6));
+    }
 }

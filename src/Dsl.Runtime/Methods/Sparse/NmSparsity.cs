@@ -60,6 +60,9 @@ public sealed class NmSparsity : nn.Module<Tensor, Tensor>, IInputGradientMask
 
     public Tensor? InputGradientMask => _method == "forward" ? null : backward_mask;
 
+    /// <summary>How many permutation searches have run (one every <c>interval</c> training steps, none at the first).</summary>
+    public int Searches { get; private set; }
+
     public override Tensor forward(Tensor weight)
     {
         if (training)
@@ -110,6 +113,7 @@ public sealed class NmSparsity : nn.Module<Tensor, Tensor>, IInputGradientMask
             if (count > bestCount) (best, bestCount) = (candidate, count);
         }
         permutation.copy_(best);
+        Searches++;
     }
 
     private long Surviving(Tensor weight, Tensor order)

@@ -8,7 +8,7 @@ namespace Dsl.Benchmarks;
 /// <summary>
 /// One SGD training step on a batch of 64 for a small CNN, dense against @sparse 2:4: forward
 /// masks only (method: forward, the mask computation's overhead), Bi-Mask (its backward mask
-/// and the written-out backward with the masked input gradient),
+/// and the masked input gradient, a convolution run once more in backward),
 /// and Bi-Mask searching 10 permutations at every step (the search's cost, paid every 100
 /// steps by default).
 /// </summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Dsl.Runtime.LowBit;
 
 /// <summary>
-/// The two backward products of a linear or convolution, written out, for a custom backward
+/// The two backward products of a linear or convolution, for a custom backward
 /// that takes the input gradient through another weight than the forward's (Bi-Mask): the input
 /// gradient with a given weight, the weight gradient (dense), and the bias gradient.
 /// </summary>
@@ -28,34 +28,11 @@ internal abstract class LayerGradients
         public override Tensor Bias(Tensor grad) => grad.reshape(-1, grad.shape[^1]).sum(new long[] { 0 });
     }
 
-    /// <summary>A 2-d convolution: the input gradient by the transposed convolution, the weight gradient from the unfolded input.</summary>
-    public sealed class Conv2d(long[] stride, long[] padding, long[] dilation, long groups) : LayerGradients
-    {
-        public override Tensor Input(Tensor grad, Tensor weight, Tensor input)
-        {
-            var outputPadding = new long[2];
-            for (var i = 0; i < 2; i++)
-            {
-                var size = (grad.shape[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (weight.shape[2 + i] - 1) + 1;
-                outputPadding[i] = input.shape[2 + i] - size;
-            }
-            return nn.functional.conv_transpose2d(grad, weight, null, stride, padding, outputPadding, dilation, groups);
-        }
-
-        public override Tensor Weight(Tensor grad, Tensor input, Tensor weight)
-        {
-            var (batch, outputs) = (grad.shape[0], grad.shape[1]);
-            var columns = nn.functional.unfold(input, (weight.shape[2], weight.shape[3]), (dilation[0], dilation[1]), (padding[0], padding[1]), (stride[0], stride[1]));
-            var positions = columns.shape[2];
-            var perGroup = grad.reshape(batch, groups, outputs / groups, positions);
-            var inputs = columns.reshape(batch, groups, columns.shape[1] / groups, positions);
-            return einsum("bgol,bgkl->gok", perGroup, inputs).reshape(weight.shape);
-        }
-
-        public override Tensor Bias(Tensor grad) => grad.sum(new long[] { 0, 2, 3 });
-    }
-
-    /// <summary>Any other layer: both products from autograd on the operation run again (one more forward).</summary>
+    /// <summary>
+    /// A convolution: both products from autograd on the operation run again on the masked
+    /// weight (one more forward). On a CPU this beats writing them out (a transposed convolution
+    /// and an unfolded weight gradient ran the Bi-Mask step at 1.86× a dense one, this at 1.12×).
+    /// </summary>
     public sealed class Recomputed(Func<Tensor, Tensor, Tensor?, Tensor> operation) : LayerGradients
     {
         private Tensor? _weightGrad;

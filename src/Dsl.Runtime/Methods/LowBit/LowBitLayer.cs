@@ -42,7 +42,7 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     public static LowBitLayer Of(nn.Module<Tensor, Tensor> layer, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) => layer switch
     {
         Linear l => new LowBitLayer(l.weight, l.bias, (x, w, b) => nn.functional.linear(x, w, b), () => new LayerGradients.Linear(), weightQuant(l.weight), inputQuant),
-        Convolution c => new LowBitLayer(c.weight, c.bias, Convolve(c), Gradients(c), weightQuant(c.weight), inputQuant),
+        Convolution c => Convolved(c, Convolve(c), weightQuant, inputQuant),
         _ => throw new ArgumentException($"only linear and convolution layers can be quantized or binarized, not {layer.GetType().Name}", nameof(layer)),
     };
 
@@ -60,14 +60,8 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
             : _operation(input, weight, bias);
     }
 
-    /// <summary>The backward products written out for a 2-d convolution; recomputed by autograd for the others.</summary>
-    private static Func<LayerGradients> Gradients(Convolution c)
-    {
-        var operation = Convolve(c);
-        if (c.kernel_size.Length != 2 || c.transposed || c.padding is not { } padding) return () => new LayerGradients.Recomputed(operation);
-        var (stride, dilation, groups) = (c.stride, c.dilation, c.groups);
-        return () => new LayerGradients.Conv2d(stride, padding, dilation, groups);
-    }
+    private static LowBitLayer Convolved(Convolution c, Func<Tensor, Tensor, Tensor?, Tensor> operation, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) =>
+        new(c.weight, c.bias, operation, () => new LayerGradients.Recomputed(operation), weightQuant(c.weight), inputQuant);
 
     private static Func<Tensor, Tensor, Tensor?, Tensor> Convolve(Convolution c)
     {

@@ -338,4 +338,42 @@ public class SparseTests
         Assert.True(x.grad!.allclose(g.mm(transformed * mask), rtol: 1e-5, atol: 1e-6));
         Assert.False(x.grad!.allclose(g.mm(transformed), rtol: 1e-5, atol: 1e-6));
     }
+
+    /// <summary>A dense layer, then a sparse one whose input gradient reaches the first layer's weights, then a classifier.</summary>
+    private static TorchSharp.Modules.Sequential GapNet(string method)
+    {
+        manual_seed(16);
+        return nn.Sequential(("flatten", nn.Flatten()), ("first", nn.Linear(784, 16)), ("relu", nn.ReLU()),
+            ("sparse", Compression.Sparse(2, 4, method, 100, 10, 0).Layer(nn.Linear(16, 16))), ("relu2", nn.ReLU()), ("head", nn.Linear(16, 10)));
+    }
+
+    [Fact]
+    public void The_gradient_gap_is_one_for_a_dense_backward_and_below_one_for_bimask()
+    {
+        var data = TrainingFixture.TrainData(32);
+        using var forwardNet = GapNet("forward");
+        using var bimaskNet = GapNet("bimask");
+        forwardNet.train();
+        bimaskNet.train();
+        forwardNet.forward(data.Images);
+        bimaskNet.forward(data.Images);
+        Assert.Equal(1.0, new GradientGap().Measure(forwardNet, data.Images, data.Labels), 5);
+        var gap = new GradientGap().Measure(bimaskNet, data.Images, data.Labels);
+        Assert.InRange(gap, 0.0, 0.99999);
+        // Measuring leaves the model as it was: training mode, its own backward.
+        Assert.True(bimaskNet.training);
+        Assert.NotNull(bimaskNet.modules().OfType<NmSparsity>().Single().InputGradientMask);
+    }
+
+    [Fact]
+    public void The_gradient_gap_is_averaged_per_epoch_during_training()
+    {
+        using var model = GapNet("bimask");
+        var gap = new GradientGap(every: 2);
+        var trainer = new Dsl.Runtime.Training.Trainer(TrainingFixture.Options(epochs: 2), TextWriter.Null);
+        trainer.Hooks.Add(gap);
+        trainer.Fit(model, TrainingFixture.Loader(TrainingFixture.TrainData(128)), TrainingFixture.Loader(TrainingFixture.TestData(32), shuffle: false));
+        Assert.Equal(2, gap.PerEpoch.Count);
+        Assert.All(gap.PerEpoch, g => Assert.InRange(g, 0.0, 0.99999));
+    }
 }

@@ -58,7 +58,10 @@ public sealed class NmSparsity : nn.Module<Tensor, Tensor>, IInputGradientMask
     /// <summary>The output-channel order Bi-Mask's backward mask groups by M.</summary>
     public Tensor Permutation => permutation;
 
-    public Tensor? InputGradientMask => _method == "forward" ? null : backward_mask;
+    public Tensor? InputGradientMask => _method == "forward" || DenseBackward ? null : backward_mask;
+
+    /// <summary>While set, the input gradient runs through the forward mask as method: forward's does (<see cref="GradientGap"/> compares the two).</summary>
+    internal bool DenseBackward { get; set; }
 
     /// <summary>How many permutation searches have run (one every <c>interval</c> training steps, none at the first).</summary>
     public int Searches { get; private set; }

@@ -72,9 +72,13 @@ public class SparseTests
                 input x: [N, 8]
                 output x -> Unit(8) as a
             }
+            model C @sparse(n: 2, m: 4, interval: 50, candidates: 20, decay: 0.001) {
+                input x: [N, 8]
+                output x -> Unit(8) as a
+            }
             """);
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(new[] { "UnitSparse2of4", "UnitSparse1of4Forward" }, result.Blocks.Select(b => b.Name));
+        Assert.Equal(new[] { "UnitSparse2of4", "UnitSparse1of4Forward", "UnitSparse2of4Every50Candidates20Decay0_001" }, result.Blocks.Select(b => b.Name));
     }
 
     [Fact]

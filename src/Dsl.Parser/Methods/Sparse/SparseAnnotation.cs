@@ -66,9 +66,15 @@ public sealed class SparseAnnotation : AnnotationSchema<SparseSettings>
         new(args.Scalar("n")!.AsLong, args.Scalar("m")!.AsLong, args.Word("method"), args.Scalar("interval")!.AsLong,
             args.Scalar("candidates")!.AsLong, args.Scalar("decay")!.Concrete);
 
-    /// <summary>Sparse2of4; Sparse2of4Forward, Sparse2of4Transposable for the baselines.</summary>
-    protected override string VariantName(SparseSettings s) =>
-        $"Sparse{s.N}of{s.M}" + (s.Method == "bimask" ? "" : char.ToUpperInvariant(s.Method[0]) + s.Method.Substring(1));
+    /// <summary>Sparse2of4; Sparse2of4Forward, Sparse2of4Transposable for the baselines; other settings than the defaults follow (Sparse2of4Every1000).</summary>
+    protected override string VariantName(SparseSettings s)
+    {
+        var name = $"Sparse{s.N}of{s.M}" + (s.Method == "bimask" ? "" : char.ToUpperInvariant(s.Method[0]) + s.Method.Substring(1));
+        if (s.Interval != 100) name += $"Every{s.Interval}";
+        if (s.Candidates != 10) name += $"Candidates{s.Candidates}";
+        if (s.Decay != 2e-4) name += "Decay" + s.Decay.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture).Replace(".", "_");
+        return name;
+    }
 
     /// <summary>Every weight's groups of M must be whole: along the reduced dimension, and for a sparse backward along the output channels too.</summary>
     protected override AnnotationProblem? CheckLayer(SparseSettings s, LayerContext layer)

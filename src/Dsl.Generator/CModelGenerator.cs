@@ -73,16 +73,23 @@ public sealed class CModelGenerator : IIncrementalGenerator
         foreach (var d in file.Diagnostics) context.ReportDiagnostic(ToRoslyn(d));
         var earlier = all.Where(f => string.CompareOrdinal(f.Path, file.Path) < 0).ToList();
         var stem = System.IO.Path.GetFileNameWithoutExtension(file.Path);
-        foreach (var source in file.Sources)
+        var sources = file.Sources.Select(s => (Source: s, Hash: ContentHash(s.Text))).ToList();
+        // A class an earlier file generates differently: this file's classes would call the
+        // other one, so none of them is generated, and each clash is reported.
+        var clashes = sources
+            .Where(s => !earlier.Any(f => f.Classes.Contains((s.Source.ClassName, s.Hash))))
+            .Select(s => (s.Source.ClassName, Other: earlier.FirstOrDefault(f => f.Classes.Any(c => c.Name == s.Source.ClassName)).Path))
+            .Where(c => c.Other != null)
+            .ToList();
+        foreach (var (name, other) in clashes)
         {
-            var hash = ContentHash(source.Text);
+            var d = Parser.Diagnostics.DiagnosticDescriptors.DuplicateClass;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id), Location.Create(file.Path, default, default), d.Format(name, other)));
+        }
+        if (clashes.Count > 0) return;
+        foreach (var (source, hash) in sources)
+        {
             if (earlier.Any(f => f.Classes.Contains((source.ClassName, hash)))) continue;
-            if (earlier.FirstOrDefault(f => f.Classes.Any(c => c.Name == source.ClassName)) is { Path: { } other })
-            {
-                var d = Parser.Diagnostics.DiagnosticDescriptors.DuplicateClass;
-                context.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id), Location.Create(file.Path, default, default), d.Format(source.ClassName, other)));
-                continue;
-            }
             context.AddSource($"{stem}.{source.ClassName}.{Hash(file.Path)}.g.cs", SourceText.From(source.Text, Encoding.UTF8));
         }
     }

@@ -45,6 +45,19 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_file_whose_block_clashes_with_another_files_generates_nothing_that_would_not_compile()
+    {
+        // Two files declare block B with other parameters; the second file's model calls its own
+        // B, which is not the one generated: its classes are left out, with CM0030 saying why.
+        var one = new InMemoryText("/p/One.cmodel", "block B(dim: int) {\n    input x: [N, dim]\n    output x -> linear(dim)\n}\nmodel M1 {\n    input x: [N, 4]\n    output x -> B(4)\n}\n");
+        var two = new InMemoryText("/p/Two.cmodel", "block B(dim: int, scale: float) {\n    input x: [N, dim]\n    output x * scale\n}\nmodel M2 {\n    input x: [N, 4]\n    output x -> B(4, 0.5)\n}\n");
+        var (driver, output, diagnostics) = GeneratorHarness.Run(one, two);
+        Assert.Contains(diagnostics, d => d.Id == "CM0030" && d.Location.GetLineSpan().Path == "/p/Two.cmodel");
+        Assert.Equal(new[] { "B", "M1" }, driver.GetRunResult().Results.Single().GeneratedSources.Select(s => s.HintName.Split('.')[1]).OrderBy(n => n));
+        Assert.Empty(output.GetDiagnostics().Where(x => x.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void Warnings_keep_the_class()
     {
         var file = new InMemoryText("/p/W.cmodel", "model W {\n    input x: [N, 4]\n    unused = x -> relu\n    output x -> linear(2)\n}\n");

@@ -14,36 +14,23 @@ namespace Dsl.Parser.Annotations;
 /// schedule): what the method may look at before any copy is bound
 /// (<see cref="AnnotationSchema.PlanStack"/>).
 /// </summary>
-public sealed class RepeatSite
+/// <param name="input">The tensor entering the first copy.</param>
+/// <param name="prefix">What the cost rows of the stack's layers start with ("blocks.").</param>
+/// <param name="oneBlockPerCopy">Whether each copy is one call of a block, as in <c>repeat(12) { EncoderBlock(384, 6) }</c>.</param>
+public sealed class RepeatSite(BoundAnnotation annotation, long copies, Shape input, string prefix, bool oneBlockPerCopy,
+    Func<LayerTraits, bool> contains, DiagnosticBag diagnostics)
 {
-    private readonly Func<LayerTraits, bool> _contains;
+    public BoundAnnotation Annotation => annotation;
 
-    internal RepeatSite(BoundAnnotation annotation, long copies, Shape input, string prefix, bool oneBlockPerCopy,
-        Func<LayerTraits, bool> contains, DiagnosticBag diagnostics)
-    {
-        Annotation = annotation;
-        Copies = copies;
-        Input = input;
-        Prefix = prefix;
-        OneBlockPerCopy = oneBlockPerCopy;
-        _contains = contains;
-        Diagnostics = diagnostics;
-    }
+    public long Copies => copies;
 
-    public BoundAnnotation Annotation { get; }
+    public Shape Input => input;
 
-    public long Copies { get; }
+    public string Prefix => prefix;
 
-    /// <summary>The tensor entering the first copy.</summary>
-    public Shape Input { get; }
+    public bool OneBlockPerCopy => oneBlockPerCopy;
 
-    /// <summary>What the cost rows of the stack's layers start with ("blocks.").</summary>
-    public string Prefix { get; }
-
-    /// <summary>Whether each copy is one call of a block, as in <c>repeat(12) { EncoderBlock(384, 6) }</c>.</summary>
-    public bool OneBlockPerCopy { get; }
-
-    public DiagnosticBag Diagnostics { get; }
+    public DiagnosticBag Diagnostics => diagnostics;
 
     /// <summary>Whether the method reported why the stack cannot take it.</summary>
     public bool Failed { get; private set; }
@@ -56,7 +43,7 @@ public sealed class RepeatSite
     }
 
     /// <summary>Whether a layer with this trait is in the body, inside its blocks included.</summary>
-    public bool Contains(LayerTraits trait) => _contains(trait);
+    public bool Contains(LayerTraits trait) => contains(trait);
 }
 
 /// <summary>A method's plan for a stack of repeated blocks: a share per copy, and the state the class holding the stack keeps.</summary>
@@ -100,65 +87,43 @@ public abstract class BlockShare
 }
 
 /// <summary>A statement of a block bound under a share: <c>h = x + (x -> attention(6))</c>.</summary>
-public sealed class StatementSite
+/// <param name="name">The variable it binds.</param>
+/// <param name="layers">The layers it applies.</param>
+/// <param name="costRows">How many cost rows the block has after this statement.</param>
+public sealed class StatementSite(string name, TensorValue value, TextSpan span, IReadOnlyList<LayerSpec> layers, int costRows,
+    Action<TensorExpr> assign, DiagnosticBag diagnostics)
 {
-    private readonly Action<TensorExpr> _assign;
+    public string Name => name;
 
-    internal StatementSite(string name, TensorValue value, TextSpan span, IReadOnlyList<LayerSpec> layers, int costRows, Action<TensorExpr> assign, DiagnosticBag diagnostics)
-    {
-        Name = name;
-        Value = value;
-        Span = span;
-        Layers = layers;
-        CostRows = costRows;
-        _assign = assign;
-        Diagnostics = diagnostics;
-    }
+    public TensorValue Value => value;
 
-    /// <summary>The variable it binds.</summary>
-    public string Name { get; }
+    public TextSpan Span => span;
 
-    public TensorValue Value { get; }
+    public IReadOnlyList<LayerSpec> Layers => layers;
 
-    public TextSpan Span { get; }
+    public int CostRows => costRows;
 
-    /// <summary>The layers it applies.</summary>
-    public IReadOnlyList<LayerSpec> Layers { get; }
-
-    /// <summary>How many cost rows the block has after this statement.</summary>
-    public int CostRows { get; }
-
-    public DiagnosticBag Diagnostics { get; }
+    public DiagnosticBag Diagnostics => diagnostics;
 
     /// <summary>Reassigns the variable in forward: <c>name = value</c>.</summary>
-    public void Assign(TensorExpr value) => _assign(value);
+    public void Assign(TensorExpr expression) => assign(expression);
 }
 
 /// <summary>A block bound under a share, before its construction is made: the call's input, the block's output and cost rows.</summary>
-public sealed class BlockSite
+/// <param name="pathPrefix">What the block's cost rows start with ("blocks.3.").</param>
+/// <param name="input">The tensor the call passes.</param>
+/// <param name="costs">The block's cost rows; a share may add its own (learned parameters, say).</param>
+public sealed class BlockSite(string name, string pathPrefix, Shape input, Shape output, List<LayerCost> costs, DiagnosticBag diagnostics)
 {
-    internal BlockSite(string name, string pathPrefix, Shape input, Shape output, List<LayerCost> costs, DiagnosticBag diagnostics)
-    {
-        Name = name;
-        PathPrefix = pathPrefix;
-        Input = input;
-        Output = output;
-        Costs = costs;
-        Diagnostics = diagnostics;
-    }
+    public string Name => name;
 
-    public string Name { get; }
+    public string PathPrefix => pathPrefix;
 
-    /// <summary>What the block's cost rows start with ("blocks.3.").</summary>
-    public string PathPrefix { get; }
+    public Shape Input => input;
 
-    /// <summary>The tensor the call passes.</summary>
-    public Shape Input { get; }
+    public Shape Output => output;
 
-    public Shape Output { get; }
+    public List<LayerCost> Costs => costs;
 
-    /// <summary>The block's cost rows; a share may add its own (learned parameters, say).</summary>
-    public List<LayerCost> Costs { get; }
-
-    public DiagnosticBag Diagnostics { get; }
+    public DiagnosticBag Diagnostics => diagnostics;
 }

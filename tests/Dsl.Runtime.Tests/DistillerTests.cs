@@ -15,7 +15,7 @@ public class DistillerTests
     {
         double loss = 0, task = 0;
         var trainer = new Trainer(OneStep(), TextWriter.Null);
-        trainer.Hooks.Add(new Probe(step => (loss, task) = (step.Loss!.item<float>(), step.TaskLoss!.item<float>())));
+        trainer.Hooks.Add(new StepProbe(step => (loss, task) = (step.Loss!.item<float>(), step.TaskLoss!.item<float>())));
         trainer.Fit(student, Loader(TrainData(32), batch: 32, shuffle: false), Loader(TestData(32), shuffle: false));
         return (loss, task);
     }
@@ -63,10 +63,5 @@ public class DistillerTests
         // TinyBiViT: hard 0.5, ranking 1, soft 0.
         Assert.Equal((1 - 0.5) * task + 0.5 * hard + 1 * ranking, loss, 4);
         Assert.Equal(0, soft);
-    }
-
-    private sealed class Probe(Action<StepContext> onStep) : TrainingHook
-    {
-        public override void OnStepEnd(StepContext step) => onStep(step);
     }
 }

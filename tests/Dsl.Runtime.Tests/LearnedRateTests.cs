@@ -159,14 +159,9 @@ public class LearnedRateTests
         var trainer = new Trainer(Options(epochs: 2), TextWriter.Null);
         var added = new List<(int Epoch, bool Cost)>();
         trainer.Hooks.Add(loss);
-        trainer.Hooks.Add(new Probe(step => added.Add((step.Epoch, loss.AdditionalLoss(step) is not null))));
+        trainer.Hooks.Add(new StepProbe(step => added.Add((step.Epoch, loss.AdditionalLoss(step) is not null))));
         trainer.Fit(model, Loader(TrainData(64)), Loader(TestData(32), shuffle: false));
         Assert.All(added.Where(a => a.Epoch == 0), a => Assert.False(a.Cost));
         Assert.All(added.Where(a => a.Epoch == 1), a => Assert.True(a.Cost));
-    }
-
-    private sealed class Probe(Action<StepContext> onStep) : TrainingHook
-    {
-        public override void OnStepEnd(StepContext step) => onStep(step);
     }
 }

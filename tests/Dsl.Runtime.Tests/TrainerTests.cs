@@ -90,14 +90,6 @@ public class TrainerTests
         Assert.Equal((expectedTop1, expectedTop5), (top1, top5!.Value));
     }
 
-    private sealed class StopAt(int epoch) : TrainingHook
-    {
-        public override void OnStepStart(StepContext step)
-        {
-            if (step.Epoch == epoch) throw new OperationCanceledException("interrupted");
-        }
-    }
-
     private sealed class CountingHook : TrainingHook
     {
         public int Steps;

@@ -151,14 +151,6 @@ public class TrainingPipelineTests
         File.Delete(path);
     }
 
-    private sealed class StopAt(int epoch) : TrainingHook
-    {
-        public override void OnStepStart(StepContext step)
-        {
-            if (step.Epoch == epoch) throw new OperationCanceledException("interrupted");
-        }
-    }
-
     private sealed class HalfTask : TrainingHook
     {
         public override double TaskWeight(StepContext step) => 0.5;

@@ -44,14 +44,5 @@ public class SparseStepBenchmarks
     [Benchmark]
     public float BiMaskSearchingEveryStep() => Step("SparseBenchSearch");
 
-    private float Step(string name)
-    {
-        var (model, optimizer) = _runs[name];
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var loss = nn.functional.cross_entropy(model.forward(_images), _labels);
-        loss.backward();
-        optimizer.step();
-        return loss.item<float>();
-    }
+    private float Step(string name) => SgdStep.Run(_runs[name].Model, _runs[name].Optimizer, _images, _labels);
 }

@@ -1,4 +1,5 @@
 using Dsl.Runtime.LowBit;
+using Dsl.Runtime.MultiBit;
 using Dsl.Runtime.Prune;
 using Dsl.Runtime.Sparse;
 
@@ -26,6 +27,14 @@ public static class Compression
     /// <summary>@sparse: N:M sparsity by method bimask, forward or transposable (see <see cref="NmSparsity"/>).</summary>
     public static Compressor Sparse(long n, long m, string method, long interval, long candidates, double decay) =>
         new SparseCompressor(n, m, method, interval, candidates, decay);
+
+    /// <summary>
+    /// @multibit: MultiQuant's 2-bit branches (<paramref name="method"/> multibranch) or one set of
+    /// weights re-quantized to each width (switch), at the widths <paramref name="bits"/>;
+    /// <paramref name="distill"/> is the model's training setting (<see cref="MultiBitState"/>), not the layer's.
+    /// </summary>
+    public static Compressor MultiBit(long[] bits, string method, bool amortized, bool distill) =>
+        new MultiBitCompressor(new MultiBitWidths(bits, method, amortized));
 
     /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
     public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);

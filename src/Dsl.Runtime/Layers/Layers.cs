@@ -37,7 +37,8 @@ public static partial class Layers
         Compressed(nn.ConvTranspose2d(inChannels, outChannels, Pair(kernel, 0), Pair(stride, 1), Pair(padding, 0), Pair(outputPadding, 0),
             Pair(dilation, 1), PaddingModes.Zeros, groups, bias), compression);
 
-    public static nn.Module<Tensor, Tensor> BatchNorm(long numFeatures, long dims, double eps = 1e-5, double momentum = 0.1, bool affine = true) => dims switch
+    public static nn.Module<Tensor, Tensor> BatchNorm(long numFeatures, long dims, double eps = 1e-5, double momentum = 0.1, bool affine = true, Compressor? compression = null) =>
+        compression?.BatchNorm(numFeatures, eps, momentum, affine) ?? dims switch
     {
         1 => nn.BatchNorm1d(numFeatures, eps, momentum, affine),
         2 => nn.BatchNorm2d(numFeatures, eps, momentum, affine),

@@ -20,11 +20,15 @@ public abstract class Compressor
     public virtual nn.Module<Tensor, Tensor>? InputTransform() => null;
 
     /// <summary>The compressed form of a linear or convolution layer, which keeps its weight and bias under their names.</summary>
-    public nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer)
+    public virtual nn.Module<Tensor, Tensor> Layer(nn.Module<Tensor, Tensor> layer)
     {
         var axis = LowBitLayer.OutputAxis(layer);
         return LowBitLayer.Of(layer, weight => WeightTransform(weight, axis), InputTransform());
     }
+
+    /// <summary>The compressed form of a BatchNorm, for a method that reaches normalization layers (@multibit's switchable BatchNorm).</summary>
+    public virtual nn.Module<Tensor, Tensor> BatchNorm(long features, double eps, double momentum, bool affine) =>
+        throw new System.NotSupportedException($"{GetType().Name} does not convert BatchNorm layers");
 
     /// <summary>
     /// The quantizer of one of attention's activations, applied per head along axis 1: role

@@ -41,9 +41,17 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     /// <summary>Converts <paramref name="layer"/>, building each quantizer from the layer's weight.</summary>
     public static LowBitLayer Of(nn.Module<Tensor, Tensor> layer, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) => layer switch
     {
-        Linear l => new LowBitLayer(l.weight, l.bias, (x, w, b) => nn.functional.linear(x, w, b), () => new LayerGradients.Linear(), weightQuant(l.weight), inputQuant),
-        Convolution c => Convolved(c, Convolve(c), weightQuant, inputQuant),
+        Linear l => new LowBitLayer(l.weight, l.bias, Operation(l), () => new LayerGradients.Linear(), weightQuant(l.weight), inputQuant),
+        Convolution c => Convolved(c, Operation(c), weightQuant, inputQuant),
         _ => throw new ArgumentException($"only linear and convolution layers can be quantized or binarized, not {layer.GetType().Name}", nameof(layer)),
+    };
+
+    /// <summary>What a linear or convolution layer computes from an input, a weight and a bias, with the layer's own settings.</summary>
+    internal static Func<Tensor, Tensor, Tensor?, Tensor> Operation(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear => (x, w, b) => nn.functional.linear(x, w, b),
+        Convolution c => Convolve(c),
+        _ => throw new ArgumentException($"only linear and convolution layers have a weight operation, not {layer.GetType().Name}", nameof(layer)),
     };
 
     /// <summary>The latent full-precision weight that training updates.</summary>

@@ -55,6 +55,16 @@ public static class CostJson
         json.WriteNumber("macs", report.Macs);
         json.WriteNumber("params", report.Params);
         foreach (var metric in report.AllMetrics) WriteMetric(json, metric, report.Total(metric));
+        // The same totals by setting, one object per setting: { "setting": "b4", "macs": ..., "bops": ... }.
+        json.WriteStartArray("settings");
+        foreach (var setting in report.Settings)
+        {
+            json.WriteStartObject();
+            json.WriteString("setting", setting.Setting);
+            foreach (var metric in setting.Metrics) WriteMetric(json, metric.Family!, report.Total(metric));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteStartArray("layers");
         foreach (var layer in report.Layers)
         {

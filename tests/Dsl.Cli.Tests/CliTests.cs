@@ -82,6 +82,27 @@ public class CliTests
     }
 
     [Fact]
+    public void Cost_lists_each_bit_width_of_a_multibit_model_as_a_row_in_the_table_and_the_json()
+    {
+        // linear 16 → 32 (512 MACs a branch) in the body, classifier 32 → 10 (320 MACs) outside.
+        var file = Temp("model M @multibit(bits: [2, 4]) {\n    input x: [N, 16]\n    output x -> linear(32) -> linear(10) as head @exempt(multibit)\n}\n");
+        var (code, table, _) = Run("cost", file);
+        Assert.Equal(CommandLine.Ok, code);
+        var rows = table.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var header = rows.FindIndex(l => l.StartsWith("setting"));
+        Assert.Equal(new[] { "setting", "MACs", "BOPs" }, rows[header].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // b2: one branch, 512·2·2 BOPs; b4: two branches, 1,024·2·4.
+        Assert.Equal(new[] { "b2", "832", "2,048" }, rows[header + 2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "b4", "1,344", "8,192" }, rows[header + 3].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var (_, output, _) = Run("cost", file, "--json");
+        using var json = JsonDocument.Parse(output);
+        var settings = json.RootElement.GetProperty("models")[0].GetProperty("settings").EnumerateArray().ToList();
+        Assert.Equal(new[] { "b2", "b4" }, settings.Select(s => s.GetProperty("setting").GetString()));
+        Assert.Equal(new long[] { 2_048, 8_192 }, settings.Select(s => s.GetProperty("bops").GetInt64()));
+        File.Delete(file);
+    }
+
+    [Fact]
     public void Cost_json_has_one_shape_for_one_model_or_several_and_typed_annotation_values()
     {
         var path = Temp("model A {\n input x: [N, 4]\n output x -> linear(2) @quant(w: 4, a: 8, zero_point: true, weight: per_tensor)\n}\nmodel B {\n input x: [N, 4]\n output x -> linear(3)\n}\n");

@@ -28,6 +28,12 @@ public abstract class AnnotationSchema
     public virtual bool OnModel => false;
 
     /// <summary>
+    /// Written on a model header only, it reaches the model's layers and also completes the
+    /// model (<see cref="AssembleModel"/>): @multibit marks where its branched body starts and ends.
+    /// </summary>
+    public virtual bool WholeModel => false;
+
+    /// <summary>
     /// Where it is written when it reaches its layers only from above (DiffRate's "a repeat of
     /// transformer blocks, or a model that has one"); null when it may sit on a layer itself.
     /// </summary>
@@ -67,7 +73,7 @@ public abstract class AnnotationSchema
     public virtual AnnotationProblem? CheckOnModel(BoundArguments args, ModelScope model) => null;
 
     /// <summary>
-    /// For a kind written on a model: completes the bound model (@distill adds its state and,
+    /// For a kind written on a model (<see cref="OnModel"/>, <see cref="WholeModel"/>): completes the bound model (@distill adds its state and,
     /// for hard distillation, a distillation head) and returns its output, or null after
     /// reporting why it cannot.
     /// </summary>

@@ -69,6 +69,12 @@ internal sealed partial class DeclarationBinder
                 result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
                 continue;
             }
+            if (schema.WholeModel && !modelHeader)
+            {
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, where,
+                    $"a model, written after its header as in model Net(...) @{name}(...), with @exempt({name}) on the layers it leaves");
+                continue;
+            }
             if (target != null && schema.OnlyAbove is { } above)
             {
                 _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, $"{target.Name} ({target.Family})", above);

@@ -40,6 +40,7 @@ internal sealed partial class DeclarationBinder
     private readonly List<NamedValue> _features = new();
     private readonly HashSet<string> _namedVariables = new();
 
+    /// <summary>The kinds that complete the model: those written on it (@distill) and those reaching its layers from its header (@multibit).</summary>
     private readonly IReadOnlyList<BoundAnnotation> _modelAnnotations;
     private readonly List<MethodMember> _methodMembers = new();
 
@@ -52,8 +53,8 @@ internal sealed partial class DeclarationBinder
         _diagnostics = file.Diagnostics;
         var where = $"{(decl.Kind == DeclarationKind.Model ? "model" : "block")} '{decl.Name.Text}'";
         var header = BindAnnotations(decl.Annotations, target: null, where, modelHeader: decl.Kind == DeclarationKind.Model);
-        _modelAnnotations = header.Where(a => a.Schema is { OnModel: true }).ToList();
-        header = header.Except(_modelAnnotations).ToList();
+        _modelAnnotations = header.Where(a => a.Schema is { OnModel: true } or { WholeModel: true }).ToList();
+        header = header.Where(a => a.Schema is not { OnModel: true }).ToList();
         foreach (var a in header) file.Placed(a, where);
         _scope = scope.Overlay(header);
         _names = new HashSet<string>(decl.Parameters.Select(p => p.Name.Text)

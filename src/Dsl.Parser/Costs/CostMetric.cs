@@ -26,6 +26,9 @@ public sealed record CostMetric(
     /// <summary>For a metric under one setting (<see cref="At"/>), the metric it derives from; null for a registered one.</summary>
     public CostMetric? Family { get; private init; }
 
+    /// <summary>For a metric under one setting, the setting (w4a4, b4); null for a registered one.</summary>
+    public string? Setting { get; private init; }
+
     /// <summary>
     /// This metric under one setting of a method that has several (MultiQuant's bit-widths, a
     /// dynamic network's widths): key <c>bops_w4a4</c>, column "BOPs w4a4", constant
@@ -47,6 +50,7 @@ public sealed record CostMetric(
             Summary = $"{Summary.TrimEnd('.')}, at {setting}.",
             Footnote = null,
             Family = this,
+            Setting = setting,
         };
     }
 

@@ -68,7 +68,14 @@ public sealed record CostReport(string Model, Shape Input, Shape Output, IReadOn
 
     /// <summary>The metrics a method set on some layer, in registration order, then those at a setting.</summary>
     public IEnumerable<CostMetric> Reported => AllMetrics.Where(Reports);
+
+    /// <summary>The settings some layer reports metrics at (MultiQuant's b2 … b8), each with its metrics, in the order they were met.</summary>
+    public IReadOnlyList<SettingMetrics> Settings =>
+        AllMetrics.Where(m => m.Setting != null).GroupBy(m => m.Setting!).Select(g => new SettingMetrics(g.Key, g.ToList())).ToList();
 }
+
+/// <summary>The metrics at one setting (b4: MACs at b4, BOPs at b4).</summary>
+public sealed record SettingMetrics(string Setting, IReadOnlyList<CostMetric> Metrics);
 
 /// <summary>A named output's or feature's shape.</summary>
 public sealed record NamedShape(string Name, Shape Shape);

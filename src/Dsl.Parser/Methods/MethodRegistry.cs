@@ -18,6 +18,7 @@ public static class MethodRegistry
         new DistillAnnotation(),
         new PruneAnnotation(),
         new SparseAnnotation(),
+        new MultiBitAnnotation(),
     };
 
 }

@@ -32,6 +32,21 @@ public class CostFormulaTests
     }
 
     [Fact]
+    public void Stored_weight_bits_count_a_low_bit_layers_weights_at_their_bits_and_the_rest_at_32()
+    {
+        // linear 16 → 8 at W4A4 (per-channel steps): 128 weights at 4 bits; 8 biases, 8 weight
+        // steps and 1 activation step at 32. The classifier 8 → 3 (27 parameters) in full precision.
+        var quant = Single(Compile(Model("16", "linear(8) @quant(w: 4, a: 4) -> linear(3)"))).Cost;
+        Assert.Equal(128 * 4 + 32 * (8 + 8 + 1), (long)quant.Layers[0].Metric(Methods.LowBitMetrics.WeightBits));
+        Assert.Equal(128 * 4 + 32 * 17 + 32 * 27, (long)quant.Total(Methods.LowBitMetrics.WeightBits));
+        // ReBNN: 1-bit weights, 8 biases and 8 per-channel scales at 32; binary activations alone keep 32-bit weights.
+        var rebnn = Single(Compile(Model("16", "linear(8) @binarize(method: rebnn)"))).Cost.Layers[0];
+        Assert.Equal(128 * 1 + 32 * (8 + 8), (long)rebnn.Metric(Methods.LowBitMetrics.WeightBits));
+        var activations = Single(Compile(Model("16", "linear(8) @binarize(method: rebnn, weights: false)"))).Cost.Layers[0];
+        Assert.Equal(32 * activations.Params, (long)activations.Metric(Methods.LowBitMetrics.WeightBits));
+    }
+
+    [Fact]
     public void A_grouped_transposed_convolution_costs_output_elements_times_in_per_group_times_kernel()
     {
         // [N, 8, 5, 5] → (5 − 1)·2 + 3 = 11: [N, 4, 11, 11]; each output sums 8/2 input channels × 3·3.

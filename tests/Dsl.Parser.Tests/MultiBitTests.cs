@@ -38,7 +38,7 @@ public class MultiBitTests
         // Four branches of 512 weights and 32 biases, two weight bounds per branch, two activation bounds per branch and width.
         Assert.Equal(4 * 544 + 2 * 4 + 2 * 4 * 4, fc.Params);
         // Stored: 4·512 weights at 2 bits, the rest (biases, bounds) and the classifier's 330 at 32.
-        Assert.Equal(4 * 512 * 2 + 32 * (fc.Params - 4 * 512) + 32 * 330, (long)model.Total(MultiBitMetrics.WeightBits));
+        Assert.Equal(4 * 512 * 2 + 32 * (fc.Params - 4 * 512) + 32 * 330, (long)model.Total(LowBitMetrics.WeightBits));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class MultiBitTests
         }
         // One set of weights and biases, weight and activation bounds per width; stored in full precision.
         Assert.Equal(544 + 2 * 3 + 2 * 3, fc.Params);
-        Assert.Equal(32 * fc.Params, (long)fc.Metric(MultiBitMetrics.WeightBits));
+        Assert.Equal(32 * fc.Params, (long)fc.Metric(LowBitMetrics.WeightBits));
     }
 
     [Fact]

@@ -18,15 +18,15 @@ public class MultiBitTests
         private readonly nn.Module<Tensor, Tensor> head;
         private readonly MultiBitState multibit;
 
-        public TinyMultiBit(long[] bits, string method = "multibranch", bool distill = true) : base(nameof(TinyMultiBit))
+        public TinyMultiBit(long[] bits, string method = "multibranch", bool distill = true, long inputs = 6, long classes = 3) : base(nameof(TinyMultiBit))
         {
             multibit = new MultiBitState(bits, method, amortized: true, distill);
             var compression = Compression.MultiBit(bits, method, amortized: true, distill);
-            stem = Layers.Linear(6, 8);
+            stem = Layers.Linear(inputs, 8);
             fc1 = Layers.Linear(8, 8, compression: compression);
             bn1 = Layers.BatchNorm(8, 1, compression: compression);
             fc2 = Layers.Linear(8, 8, compression: compression);
-            head = Layers.Linear(8, 3);
+            head = Layers.Linear(8, classes);
             RegisterComponents();
         }
 
@@ -34,16 +34,16 @@ public class MultiBitTests
 
         public override Tensor forward(Tensor x)
         {
-            var h = multibit.Enter(stem.forward(x));
+            var h = multibit.Enter(stem.forward(x.flatten(1)));
             h = fc2.forward(nn.functional.relu(bn1.forward(fc1.forward(h))));
             return head.forward(multibit.Leave(h));
         }
     }
 
-    private static TinyMultiBit Tiny(long[] bits, string method = "multibranch", bool distill = true)
+    private static TinyMultiBit Tiny(long[] bits, string method = "multibranch", bool distill = true, long inputs = 6, long classes = 3)
     {
         manual_seed(3);
-        return new TinyMultiBit(bits, method, distill);
+        return new TinyMultiBit(bits, method, distill, inputs, classes);
     }
 
     private static float[] Distinct(Tensor t) => t.flatten().unique().output.data<float>().ToArray();
@@ -287,5 +287,52 @@ public class MultiBitTests
             loaded.BitWidth = b;
             Assert.True(model.forward(x).allclose(loaded.forward(x)), $"width {b} differs after loading");
         }
+    }
+
+    [Fact]
+    public void The_weight_error_measures_each_run_branch_against_its_quantized_values_in_its_own_range()
+    {
+        manual_seed(4);
+        var layer = new MultiBitLayer(nn.Linear(8, 4), new MultiBitWidths(new long[] { 2, 4 }, "multibranch", amortized: true));
+        // Width 2 runs branch 0. Its weights w, bounds ±3·std, 2-bit levels mapped back: l + (u − l)·(ŵ + 1)/2.
+        var w = layer.parameters().First()[0];
+        var std = w.std().item<float>();
+        var unit = ((w + 3 * std) / (6 * std)).clamp(0, 1);
+        var restored = -3 * std + 6 * std * (unit * 3).round() / 3;
+        var (error, energy) = layer.WeightError(2);
+        Assert.Equal((w - restored).square().sum().item<float>(), error, 4);
+        Assert.Equal(w.square().sum().item<float>(), energy, 4);
+        // Width 4 runs branches 0 and 1: twice the weights.
+        Assert.True(layer.WeightError(4).Energy > energy);
+    }
+
+    [Fact]
+    public void Trainer_fit_runs_the_in_place_step_the_model_brings()
+    {
+        // One SGD step of Fit on 32 images against the step by hand: CE at 4 bits, then at 2 bits
+        // ½ soft cross-entropy to the 4-bit softmax + ½ CE, summed, one step.
+        var data = TrainingFixture.TrainData(32);
+        using var model = Tiny(new long[] { 2, 4 }, inputs: 784, classes: 10);
+        using var expected = Tiny(new long[] { 2, 4 }, inputs: 784, classes: 10);
+        var options = new TrainerOptions { Epochs = 1, Optimizer = new OptimizerSpec.Sgd(0.1), Schedule = new LearningRateSchedule.Constant(), Device = "cpu", Progress = ProgressMode.Silent };
+        new Trainer(options, TextWriter.Null).Fit(model, TrainingFixture.Loader(data, batch: 32, shuffle: false), TrainingFixture.Loader(TrainingFixture.TestData(32), batch: 32, shuffle: false));
+
+        expected.train();
+        var (x, y) = (data.Images, data.Labels);
+        var top = expected.forward(x);
+        var teacher = nn.functional.softmax(top.detach(), 1);
+        expected.BitWidth = 2;
+        var low = expected.forward(x);
+        var loss = nn.functional.cross_entropy(top, y) + 0.5 * -(teacher * nn.functional.log_softmax(low, 1)).sum(1).mean() + 0.5 * nn.functional.cross_entropy(low, y);
+        loss.backward();
+        using (no_grad())
+        {
+            foreach (var p in expected.parameters()) p.sub_(p.grad! * 0.1);
+        }
+        foreach (var ((key, value), (_, reference)) in model.state_dict().Zip(expected.state_dict()))
+        {
+            Assert.True((value - reference).abs().max().item<float>() < 1e-5, $"{key} differs from the step by hand");
+        }
+        Assert.Equal(4, model.BitWidth);
     }
 }

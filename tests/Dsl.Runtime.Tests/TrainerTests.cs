@@ -141,10 +141,11 @@ public class ModelCostTests
     public void A_binary_model_reports_its_bops_and_ops_under_their_labels_and_a_full_precision_one_none()
     {
         // TinyBinaryNet by hand: stem conv 7,056 MACs, binary conv 14·14·4 × 4·9 = 28,224 MACs at
-        // 1·1 bit (28,224 BOPs), linear 1,960 MACs; OPs = 28,224/64 + 7,056 + 1,960 = 9,457.
+        // 1·1 bit (28,224 BOPs), linear 1,960 MACs; OPs = 28,224/64 + 7,056 + 1,960 = 9,457. Stored:
+        // the binary conv's 144 weights at 1 bit, the other 2,034 of 2,178 parameters at 32.
         using var binary = new TinyBinaryNet();
         var cost = ModelCost.Of(binary);
-        Assert.Equal(new[] { ("Bops", "BOPs per image", 28_224.0), ("Operations", "OPs per image (BOPs/64 + MACs)", 9_457.0) },
+        Assert.Equal(new[] { ("Bops", "BOPs per image", 28_224.0), ("Operations", "OPs per image (BOPs/64 + MACs)", 9_457.0), ("WeightBits", "stored weight bits", 144 + 32.0 * 2_034) },
             cost.Metrics.Select(m => (m.Name, m.Label, m.Value)));
         Assert.Equal(28_224.0, cost["Bops"]);
         using var full = new TinyNet();

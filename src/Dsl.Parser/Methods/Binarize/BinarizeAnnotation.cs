@@ -102,6 +102,6 @@ public sealed class BinarizeAnnotation : AnnotationSchema<BinarizeSettings>
                 if (s.QkNorm) added += 4 * (cost.Output[2].Value / heads);
             }
         }
-        return adjusted with { Params = cost.Params + added };
+        return LowBitCost.Stored(adjusted with { Params = cost.Params + added }, layer, weights ? 1 : 32);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
 
@@ -24,6 +25,17 @@ internal static class LowBitCost
         return (cost with { Bits = bits }).With(LowBitMetrics.Bops, bops).With(LowBitMetrics.Ops, cost.Macs - lowBit + bops / 64.0);
     }
 
+    /// <summary>
+    /// The layer's stored weight bits: its weight layers' entries at <paramref name="weightBits"/>,
+    /// every other parameter (biases, steps, scales) at 32. Full-precision weights leave the
+    /// figure unset, as they leave BOPs, so a model without low-bit weights reports none.
+    /// </summary>
+    public static LayerCost Stored(LayerCost cost, LayerContext layer, long weightBits)
+    {
+        if (weightBits >= 32) return cost;
+        var weights = layer.Weights!.Sizes.Sum();
+        return cost.With(LowBitMetrics.WeightBits, weights * weightBits + 32.0 * (cost.Params - weights));
+    }
 
     /// <summary>The checks every bit-width argument shares; null when fine.</summary>
     public static string? CheckBits(long bits, string name) => bits switch

@@ -20,7 +20,11 @@ public static class LowBitMetrics
         Footnote: r => $"OPs = BOPs/64 + full-precision MACs = {Scale(r.Total(Ops!), "OPs")} " +
             $"({(r.Macs / r.Total(Ops!)).ToString("0.0", CultureInfo.InvariantCulture)}× fewer than the full-precision model's MACs)");
 
-    public static IReadOnlyList<CostMetric> All { get; } = new[] { Bops, Ops };
+    public static CostMetric WeightBits { get; } = new("weight_bits", null, "WeightBits", "stored weight bits",
+        "Bits the weights take stored: a low bit-width layer's weights at their bits (every branch's for @multibit; full-precision latent weights re-quantized at run time count 32), every other parameter at 32.",
+        Whole: true, Unmarked: l => 32.0 * l.Params);
+
+    public static IReadOnlyList<CostMetric> All { get; } = new[] { Bops, Ops, WeightBits };
 
     /// <summary>4.599 GOPs, 130 OPs.</summary>
     public static string Scale(double value, string unit) => CostText.Scaled((long)System.Math.Round(value), unit);

@@ -49,7 +49,7 @@ public sealed class MultiBitAnnotation : AnnotationSchema<MultiBitSettings>
 
     public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "MultiBitState", "IMultiBit" };
 
-    public override IReadOnlyList<CostMetric> Metrics { get; } = new[] { MultiBitMetrics.WeightBits, LowBitMetrics.Bops };
+    public override IReadOnlyList<CostMetric> Metrics { get; } = new[] { LowBitMetrics.WeightBits, LowBitMetrics.Bops };
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => MultiBitDiagnostics.All;
 
@@ -131,7 +131,7 @@ public sealed class MultiBitAnnotation : AnnotationSchema<MultiBitSettings>
             Bits = (s.Switch ? $"W{low}-{high}" : $"W2x{branches}") + $"A{low}-{high}",
         })
             .With(LowBitMetrics.Bops, bopsAtMax)
-            .With(MultiBitMetrics.WeightBits, storedWeights + 32.0 * (parameters - branches * weight.Size));
+            .With(LowBitMetrics.WeightBits, storedWeights + 32.0 * (parameters - branches * weight.Size));
     }
 
     /// <summary>

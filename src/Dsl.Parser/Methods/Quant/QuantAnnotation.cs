@@ -78,6 +78,6 @@ public sealed class QuantAnnotation : AnnotationSchema<QuantSettings>
         if (s.W != null) added += s.PerChannel ? channels : layers;
         if (s.A != null) added += layers * (s.ZeroPoint ? 2 : 1);
         if (attention && layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing)) added += 4 + (s.ZeroPoint ? 3 : 0);
-        return adjusted with { Params = cost.Params + added };
+        return LowBitCost.Stored(adjusted with { Params = cost.Params + added }, layer, s.WeightBits);
     }
 }

@@ -78,7 +78,31 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
     }
 
     /// <summary>Branch <paramref name="branch"/>'s weight as the width runs it: 2-bit (or the width's bits for switch), the full layer.</summary>
-    public Tensor QuantizedWeight(int branch) => QuantizeWeight(branch, weight[branch]);
+    public Tensor QuantizedWeight(int branch) => QuantizeWeight(branch, weight[branch], _bits);
+
+    /// <summary>
+    /// How far the weights a width runs are from their quantized values: Σ (w − w̃)² and Σ w² over
+    /// the weights of the branches <paramref name="bits"/> runs (half a branch: the part it runs),
+    /// w̃ the quantized weight mapped back into the weights' range, l + (u − l)·(ŵ + 1)/2.
+    /// </summary>
+    public (double Error, double Energy) WeightError(long bits)
+    {
+        using var noGrad = no_grad();
+        double error = 0, energy = 0;
+        foreach (var use in Widths.Plan(bits))
+        {
+            var w = weight[use.Branch];
+            if (use.Half) w = w.narrow(0, 0, BranchTable.HalfChannels(w.shape[0])).narrow(1, 0, BranchTable.HalfChannels(w.shape[1]));
+            // Quantizing first starts the bounds of a branch that has not run yet.
+            var quantized = QuantizeWeight(use.Branch, w, bits);
+            var index = Widths.Method == "switch" ? Widths.IndexOf(bits) : 0;
+            var (lower, upper) = (weight_lower[use.Branch, index], weight_upper[use.Branch, index]);
+            var restored = lower + (upper - lower) * (quantized + 1) / 2;
+            error += (w - restored).square().sum().item<float>();
+            energy += w.square().sum().item<float>();
+        }
+        return (error, energy);
+    }
 
     public override Tensor forward(Tensor x) => BranchedBatch.Each(x, Widths.Plan(_bits), Run);
 
@@ -95,7 +119,7 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
             b = b?.narrow(0, 0, kept);
             x = x.narrow(axis, 0, read);
         }
-        var y = _operation(QuantizeInput(use.Branch, x), QuantizeWeight(use.Branch, w), b);
+        var y = _operation(QuantizeInput(use.Branch, x), QuantizeWeight(use.Branch, w, _bits), b);
         return use.Half ? BranchedBatch.Padded(y, _linear ? y.dim() - 1 : 1, outputs) : y;
     }
 
@@ -106,11 +130,11 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
         return MultiBitQuantizers.Activation(x, input_lower[branch, width], input_upper[branch, width], _bits);
     }
 
-    private Tensor QuantizeWeight(int branch, Tensor w)
+    private Tensor QuantizeWeight(int branch, Tensor w, long bits)
     {
-        var index = Widths.Method == "switch" ? Widths.IndexOf(_bits) : 0;
+        var index = Widths.Method == "switch" ? Widths.IndexOf(bits) : 0;
         Start(weight_ready, weight_lower, weight_upper, branch, index, () => MultiBitQuantizers.WeightBounds(weight[branch]));
-        return MultiBitQuantizers.Weight(w, weight_lower[branch, index], weight_upper[branch, index], Widths.WeightBits(_bits));
+        return MultiBitQuantizers.Weight(w, weight_lower[branch, index], weight_upper[branch, index], Widths.WeightBits(bits));
     }
 
     private static void Start(Tensor ready, Parameter lower, Parameter upper, int branch, int index, Func<(double Lower, double Upper)> bounds)

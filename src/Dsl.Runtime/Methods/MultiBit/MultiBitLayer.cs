@@ -68,9 +68,6 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
 
     public MultiBitWidths Widths { get; }
 
-    /// <summary>The width it runs at now.</summary>
-    public long Bits => _bits;
-
     public void Use(long bits)
     {
         Widths.IndexOf(bits);
@@ -95,7 +92,7 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
             if (use.Half) w = w.narrow(0, 0, BranchTable.HalfChannels(w.shape[0])).narrow(1, 0, BranchTable.HalfChannels(w.shape[1]));
             // Quantizing first starts the bounds of a branch that has not run yet.
             var quantized = QuantizeWeight(use.Branch, w, bits);
-            var index = Widths.Method == "switch" ? Widths.IndexOf(bits) : 0;
+            var index = Widths.WeightBoundsIndex(bits);
             var (lower, upper) = (weight_lower[use.Branch, index], weight_upper[use.Branch, index]);
             var restored = lower + (upper - lower) * (quantized + 1) / 2;
             error += (w - restored).square().sum().item<float>();
@@ -132,7 +129,7 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
 
     private Tensor QuantizeWeight(int branch, Tensor w, long bits)
     {
-        var index = Widths.Method == "switch" ? Widths.IndexOf(bits) : 0;
+        var index = Widths.WeightBoundsIndex(bits);
         Start(weight_ready, weight_lower, weight_upper, branch, index, () => MultiBitQuantizers.WeightBounds(weight[branch]));
         return MultiBitQuantizers.Weight(w, weight_lower[branch, index], weight_upper[branch, index], Widths.WeightBits(bits));
     }

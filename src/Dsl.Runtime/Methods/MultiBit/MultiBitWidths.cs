@@ -52,6 +52,9 @@ public sealed class MultiBitWidths
         return Method == "switch" ? new[] { new BranchUse(0, false) } : BranchTable.For(bits, Branches, Amortized);
     }
 
+    /// <summary>Which weight bounds a width uses: a branch's one pair (always 2 bits), or switch's pair for this width.</summary>
+    public int WeightBoundsIndex(long bits) => Method == "switch" ? IndexOf(bits) : 0;
+
     /// <summary>The weights' bit-width at <paramref name="bits"/>: 2 in every branch, or the width itself for switch.</summary>
     public long WeightBits(long bits) => Method == "switch" ? bits : 2;
 

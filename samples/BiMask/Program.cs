@@ -18,9 +18,9 @@ using static TorchSharp.torch;
 // gradient gap: the cosine between the parameter gradients under the method's backward and
 // under forward-only's, averaged over the last epoch.
 //   dotnet run -c Release [-- --data DIR | --subset] [--epochs N] [--vit-epochs N]
-//                         [--seeds 0,1] [--rows cnn,cnn-bimask-24,...]
+//                         [--seeds 0,1] [--rows cnn,cnn-bimask-24,...] [--kept-only]
 // Finished runs are kept in bimask-work/, so a rerun or runs of separate rows in parallel only
-// train what is missing.
+// train what is missing; --kept-only trains nothing and reports the runs kept so far.
 var arguments = new ProgramArguments(args);
 var (epochs, vitEpochs) = (arguments.Int("--epochs", 8), arguments.Int("--vit-epochs", 10));
 var seeds = arguments.IntList("--seeds", new[] { 0, 1 });
@@ -62,10 +62,13 @@ TrainerOptions Options(string family, long seed) => new()
     Seed = seed,
 };
 
-Run Train(string key, int seed)
+var keptOnly = arguments.Flag("--kept-only");
+
+Run? Train(string key, int seed)
 {
     var spec = rows[key];
     var path = Path.Combine(work, $"{key}-seed{seed}-{Options(spec.Family, seed).Epochs}-epochs.json");
+    if (keptOnly && !File.Exists(path)) return null;
     return KeptResult.GetOrRun(path, () =>
     {
         manual_seed(seed);
@@ -83,7 +86,8 @@ Run Train(string key, int seed)
     });
 }
 
-var results = chosen.SelectMany(key => seeds.Select(seed => Train(key, seed))).ToList();
+var results = chosen.SelectMany(key => seeds.Select(seed => Train(key, seed))).OfType<Run>().ToList();
+chosen = chosen.Where(key => results.Any(r => r.Key == key)).ToList();
 
 // The table: mean ± standard deviation over the seeds.
 string Percent(double v) => (100 * v).ToString("0.00", CultureInfo.InvariantCulture);
@@ -94,10 +98,11 @@ foreach (var key in chosen)
     var spec = rows[key];
     var runs = results.Where(r => r.Key == key).ToList();
     var top1 = runs.Select(r => r.Top1).ToList();
+    var count = runs.Count == 1 ? " (1 seed)" : "";
     var backward = spec.Method == "dense" ? "all" : $"{runs[0].BackwardKept:P0}{(spec.Method == "forward" ? " (not N:M)" : " (N:M)")}";
     var gap = spec.Method == "dense" ? "" : runs.Average(r => r.GradientGap!.Value).ToString("0.000", CultureInfo.InvariantCulture);
     Console.WriteLine($"{spec.Family,-6} {spec.Pattern,-6} {spec.Method,-19} {Percent(top1.Average()) + " ± " + Percent(StandardDeviation(top1)),14} " +
-        $"{runs[0].Macs / 1e6,8:0.00} {runs[0].TrainingMacs / 1e6,12:0.00} {backward,14} {gap,13}");
+        $"{runs[0].Macs / 1e6,8:0.00} {runs[0].TrainingMacs / 1e6,12:0.00} {backward,14} {gap,13}{count}");
 }
 
 // Paired by seed (same data order and initialization): Bi-Mask against each baseline.
@@ -123,7 +128,7 @@ foreach (var family in chosen.Select(k => rows[k].Family).Distinct())
     var ys = keys.Select(k => 100 * results.Where(r => r.Key == k).Average(r => r.Top1)).ToArray();
     var points = plot.Add.ScatterPoints(xs, ys);
     points.LegendText = family;
-    for (var i = 0; i < keys.Count; i++) plot.Add.Text($"{rows[keys[i]].Pattern} {rows[keys[i]].Method}", xs[i], ys[i]);
+    for (var i = 0; i < keys.Count; i++) plot.Add.Text(rows[keys[i]].Method == "dense" ? "dense" : $"{rows[keys[i]].Pattern} {rows[keys[i]].Method}", xs[i], ys[i]);
 }
 plot.Title("Bi-Mask at laptop scale: accuracy against training cost");
 plot.XLabel("training MMACs per image and step");

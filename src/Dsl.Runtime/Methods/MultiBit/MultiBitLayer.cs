@@ -16,7 +16,7 @@ namespace Dsl.Runtime.MultiBit;
 /// to the width, its weight to 2 bits (to the width for switch). Bounds start from the first
 /// batch that meets them (<see cref="MultiBitQuantizers"/>); <c>*_ready</c> records which have.
 /// </summary>
-public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
+public sealed class MultiBitLayer : BranchedModule
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
@@ -28,11 +28,9 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
     private readonly Tensor input_ready;
     private readonly Func<Tensor, Tensor, Tensor?, Tensor> _operation;
     private readonly bool _linear;
-    private long _bits;
 
-    public MultiBitLayer(nn.Module<Tensor, Tensor> layer, MultiBitWidths widths) : base(nameof(MultiBitLayer))
+    public MultiBitLayer(nn.Module<Tensor, Tensor> layer, MultiBitWidths widths) : base(nameof(MultiBitLayer), widths)
     {
-        Widths = widths;
         var (original, originalBias) = layer switch
         {
             Linear l => (l.weight!, l.bias),
@@ -63,19 +61,10 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
         weight_ready = zeros(g, weightBounds);
         input_ready = zeros(g, widths.Bits.Count);
         RegisterComponents();
-        _bits = widths.Max;
-    }
-
-    public MultiBitWidths Widths { get; }
-
-    public void Use(long bits)
-    {
-        Widths.IndexOf(bits);
-        _bits = bits;
     }
 
     /// <summary>Branch <paramref name="branch"/>'s weight as the width runs it: 2-bit (or the width's bits for switch), the full layer.</summary>
-    public Tensor QuantizedWeight(int branch) => QuantizeWeight(branch, weight[branch], _bits);
+    public Tensor QuantizedWeight(int branch) => QuantizeWeight(branch, weight[branch], Bits);
 
     /// <summary>
     /// How far the weights a width runs are from their quantized values: Σ (w − w̃)² and Σ w² over
@@ -101,9 +90,7 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
         return (error, energy);
     }
 
-    public override Tensor forward(Tensor x) => BranchedBatch.Each(x, Widths.Plan(_bits), Run);
-
-    private Tensor Run(Tensor x, BranchUse use)
+    protected override Tensor Run(Tensor x, BranchUse use)
     {
         var w = weight[use.Branch];
         var b = bias?[use.Branch];
@@ -116,15 +103,15 @@ public sealed class MultiBitLayer : nn.Module<Tensor, Tensor>, IBitWidthSwitch
             b = b?.narrow(0, 0, kept);
             x = x.narrow(axis, 0, read);
         }
-        var y = _operation(QuantizeInput(use.Branch, x), QuantizeWeight(use.Branch, w, _bits), b);
+        var y = _operation(QuantizeInput(use.Branch, x), QuantizeWeight(use.Branch, w, Bits), b);
         return use.Half ? BranchedBatch.Padded(y, _linear ? y.dim() - 1 : 1, outputs) : y;
     }
 
     private Tensor QuantizeInput(int branch, Tensor x)
     {
-        var width = Widths.IndexOf(_bits);
+        var width = Widths.IndexOf(Bits);
         Start(input_ready, input_lower, input_upper, branch, width, () => MultiBitQuantizers.ActivationBounds(x));
-        return MultiBitQuantizers.Activation(x, input_lower[branch, width], input_upper[branch, width], _bits);
+        return MultiBitQuantizers.Activation(x, input_lower[branch, width], input_upper[branch, width], Bits);
     }
 
     private Tensor QuantizeWeight(int branch, Tensor w, long bits)

@@ -36,7 +36,7 @@ public sealed class MultiBitState : Training.ITrainingContributor
     public void Switch(nn.Module model, long bits)
     {
         Widths.IndexOf(bits);
-        foreach (var part in model.modules().OfType<IBitWidthSwitch>()) part.Use(bits);
+        foreach (var part in model.modules().OfType<BranchedModule>()) part.Use(bits);
         BitWidth = bits;
     }
 

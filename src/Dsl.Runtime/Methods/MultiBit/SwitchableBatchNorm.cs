@@ -10,7 +10,7 @@ namespace Dsl.Runtime.MultiBit;
 /// <c>running_var</c> are [G, widths, C]; copy k of the batch uses branch k's set at the
 /// current width, and half a branch normalizes only the channels it computes.
 /// </summary>
-public sealed class SwitchableBatchNorm : nn.Module<Tensor, Tensor>, IBitWidthSwitch
+public sealed class SwitchableBatchNorm : BranchedModule
 {
     private readonly Parameter? weight;
     private readonly Parameter? bias;
@@ -18,11 +18,9 @@ public sealed class SwitchableBatchNorm : nn.Module<Tensor, Tensor>, IBitWidthSw
     private readonly Tensor running_var;
     private readonly double _eps;
     private readonly double _momentum;
-    private long _bits;
 
-    public SwitchableBatchNorm(long features, double eps, double momentum, bool affine, MultiBitWidths widths) : base(nameof(SwitchableBatchNorm))
+    public SwitchableBatchNorm(long features, double eps, double momentum, bool affine, MultiBitWidths widths) : base(nameof(SwitchableBatchNorm), widths)
     {
-        Widths = widths;
         var (g, w) = (widths.Branches, widths.Bits.Count);
         if (affine)
         {
@@ -33,25 +31,14 @@ public sealed class SwitchableBatchNorm : nn.Module<Tensor, Tensor>, IBitWidthSw
         running_var = ones(g, w, features);
         (_eps, _momentum) = (eps, momentum);
         RegisterComponents();
-        _bits = widths.Max;
-    }
-
-    public MultiBitWidths Widths { get; }
-
-    public void Use(long bits)
-    {
-        Widths.IndexOf(bits);
-        _bits = bits;
     }
 
     /// <summary>Branch <paramref name="branch"/>'s running mean at <paramref name="bits"/>.</summary>
     public Tensor RunningMean(int branch, long bits) => running_mean[branch, Widths.IndexOf(bits)];
 
-    public override Tensor forward(Tensor x) => BranchedBatch.Each(x, Widths.Plan(_bits), Run);
-
-    private Tensor Run(Tensor x, BranchUse use)
+    protected override Tensor Run(Tensor x, BranchUse use)
     {
-        var width = Widths.IndexOf(_bits);
+        var width = Widths.IndexOf(Bits);
         var channels = x.shape[1];
         var kept = use.Half ? BranchTable.HalfChannels(channels) : channels;
         // Views into the [G, widths, C] buffers, so the running statistics update in place.

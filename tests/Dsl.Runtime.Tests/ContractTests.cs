@@ -72,6 +72,28 @@ public class ContractTests
     }
 
     [Fact]
+    public void The_compiler_counts_the_branches_and_half_branches_the_runtime_runs()
+    {
+        // @multibit's cost rule and its layers each say how many branches a width runs and how
+        // many channels half a branch keeps; the two must agree for the MACs to be the ones run.
+        for (long channels = 1; channels <= 512; channels++)
+        {
+            Assert.Equal(Dsl.Runtime.MultiBit.BranchTable.HalfChannels(channels), MultiBitSettings.HalfChannels(channels));
+        }
+        foreach (var max in new long[] { 2, 3, 4, 5, 6, 7, 8 })
+        {
+            var bits = Enumerable.Range(2, (int)max - 1).Select(b => (long)b).ToList();
+            var settings = new MultiBitSettings(bits, "multibranch", Amortized: true, Distill: true);
+            Assert.Equal(Dsl.Runtime.MultiBit.BranchTable.Branches(bits), settings.Branches);
+            foreach (var b in bits)
+            {
+                var plan = Dsl.Runtime.MultiBit.BranchTable.For(b, settings.Branches, amortized: true);
+                Assert.Equal(settings.Runs(b), (plan.Count(u => !u.Half), plan.Any(u => u.Half)));
+            }
+        }
+    }
+
+    [Fact]
     public void Every_runtime_type_a_method_names_is_a_public_type_of_the_runtime()
     {
         var types = typeof(Layers).Assembly.GetExportedTypes().Select(t => t.Name.Split('`')[0]).ToHashSet();

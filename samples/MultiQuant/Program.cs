@@ -19,11 +19,11 @@ using static TorchSharp.torch;
 // run reports top-1 at every width it runs, its training time, and for the multi-bit networks
 // the weight quantization error per width: Σ (w − w̃)² / Σ w² over the weights a width runs, w̃
 // each quantized weight mapped back into its branch's range.
-//   dotnet run -c Release [-- --data DIR | --subset] [--epochs 4] [--lsq-epochs 2] [--rows full,multiquant,...]
+//   dotnet run -c Release [-- --data DIR | --subset] [--epochs 3] [--lsq-epochs 2] [--rows full,multiquant,...]
 // Finished runs are kept in multiquant-work/, so a rerun, or runs of separate rows in parallel,
 // only train what is missing (the LSQ rows need the full-precision run's weights).
 var arguments = new ProgramArguments(args);
-var (epochs, lsqEpochs) = (arguments.Int("--epochs", 4), arguments.Int("--lsq-epochs", 2));
+var (epochs, lsqEpochs) = (arguments.Int("--epochs", 3), arguments.Int("--lsq-epochs", 2));
 var widths = new long[] { 2, 3, 4, 5, 6, 7, 8 };
 var rows = new Dictionary<string, RowSpec>
 {

@@ -1,6 +1,7 @@
 using Dsl.Runtime.LowBit;
 using Dsl.Runtime.MultiBit;
 using Dsl.Runtime.Prune;
+using Dsl.Runtime.Ptq;
 using Dsl.Runtime.Sparse;
 
 namespace Dsl.Runtime;
@@ -35,6 +36,14 @@ public static class Compression
     /// </summary>
     public static Compressor MultiBit(long[] bits, string method, bool amortized, bool distill) =>
         new MultiBitCompressor(new MultiBitWidths(bits, method, amortized));
+
+    /// <summary>
+    /// @ptq: quantization after training (<paramref name="method"/> dfsq, minmax or percentile) at
+    /// <paramref name="w"/>-bit weights and <paramref name="a"/>-bit inputs; the layers compute in
+    /// full precision until <see cref="PostTraining.Calibrate"/> sets them up.
+    /// </summary>
+    public static Compressor Ptq(string method, long w, long a, long samples, long restarts, long iterations, long terms, long shift, double percentile) =>
+        new PtqCompressor(new PtqOptions(method, w, a, samples, restarts, iterations, terms, shift, percentile));
 
     /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
     public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);

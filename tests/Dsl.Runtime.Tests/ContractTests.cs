@@ -93,6 +93,15 @@ public class ContractTests
         }
     }
 
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(1, 4)]
+    [InlineData(3, 2)]
+    [InlineData(5, 4)]
+    [InlineData(4, 8)]
+    public void The_compiler_and_the_runtime_count_one_universal_set(int terms, int shift) =>
+        Assert.Equal(Dsl.Runtime.Ptq.UniversalSet.Values(terms, shift).Length, PtqSettings.UniversalSetSize(terms, shift));
+
     [Fact]
     public void Every_runtime_type_a_method_names_is_a_public_type_of_the_runtime()
     {

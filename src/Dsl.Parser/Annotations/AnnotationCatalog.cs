@@ -16,7 +16,6 @@ public sealed class AnnotationCatalog
     private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
     {
         ["winograd"] = "low-rank Winograd convolution",
-        ["ptq"] = "DFSQ post-training quantization",
         ["dynamic"] = "DDA dynamic width",
     };
 

@@ -19,6 +19,7 @@ public static class MethodRegistry
         new PruneAnnotation(),
         new SparseAnnotation(),
         new MultiBitAnnotation(),
+        new PtqAnnotation(),
     };
 
 }

@@ -14,13 +14,15 @@ public static class CommandLine
     public const int Usage = 2;
 
     private const string Help = """
-        cmodel: check, cost and train .cmodel files.
+        cmodel: check, cost, train and quantize .cmodel files.
 
         Usage:
           cmodel check FILE...                       report diagnostics (MSBuild format); exit 1 on errors
           cmodel cost FILE [--model NAME] [--json] [--lib FILE]...
                                                      per-layer MACs and parameters, and totals
           cmodel train FILE --model NAME [options]   train it on Fashion-MNIST (see cmodel train --help)
+          cmodel ptq FILE --model NAME --weights W --calibration DIR --out Q
+                                                     quantize its @ptq layers after training (see cmodel ptq --help)
           cmodel --help | --version
         """;
 
@@ -49,8 +51,14 @@ public static class CommandLine
                 return Ok;
             case "train":
                 return TrainCommand.Run(rest, stdout, stderr);
+            case "ptq" when rest.Count == 1 && rest[0] is "--help" or "-h":
+                stdout.WriteLine("usage: " + PtqCommand.Usage);
+                stdout.WriteLine("Quantizes a trained model's @ptq layers on patches of a folder of photographs, without fine-tuning.");
+                return Ok;
+            case "ptq":
+                return PtqCommand.Run(rest, stdout, stderr);
             default:
-                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check, cost or train (see cmodel --help)");
+                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check, cost, train or ptq (see cmodel --help)");
                 return Usage;
         }
     }

@@ -18,53 +18,15 @@ internal static class TrainCommand
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var options = new Dictionary<string, string>();
-        string? file = null;
-        var full = false;
-        var libraries = new List<(string Path, string Text)>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var a = args[i];
-            if (a == "--full") { full = true; continue; }
-            if (a == "--lib" && i + 1 < args.Count)
-            {
-                var library = args[++i];
-                try
-                {
-                    libraries.Add((library, File.ReadAllText(library)));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    return Fail(stderr, $"cannot read {library}: {e.Message}");
-                }
-                continue;
-            }
-            if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (i + 1 >= args.Count) return Fail(stderr, $"{a} needs a value");
-                options[a.Substring(2)] = args[++i];
-                continue;
-            }
-            if (file != null) return Fail(stderr, $"unexpected '{a}'");
-            file = a;
-        }
-        var known = new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed" };
-        if (options.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return Fail(stderr, $"unknown option --{unknown}");
-        if (file == null) return Fail(stderr, "give a .cmodel file");
+        var parsed = VerbArguments.Parse(args, new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed" }, new[] { "full" }, out var problem);
+        if (parsed == null) return Fail(stderr, problem);
+        var options = parsed.Options;
+        var (file, full) = (parsed.File, parsed.Flags.Contains("full"));
         if (!TryInt(options, "epochs", 5, out var epochs) || !TryInt(options, "batch-size", 128, out var batchSize) || !TryInt(options, "seed", 0, out var seed))
             return Fail(stderr, "--epochs, --batch-size and --seed take whole numbers");
         if (!double.TryParse(options.GetValueOrDefault("lr", "0.003"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr))
             return Fail(stderr, "--lr takes a number");
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail(stderr, $"cannot read {file}: {e.Message}");
-        }
         var device = options.GetValueOrDefault("device", "auto");
         try
         {
@@ -74,17 +36,9 @@ internal static class TrainCommand
         {
             return Fail(stderr, e.Message);
         }
-        var assembly = InMemoryModels.Compile(file, text, libraries, stderr);
-        if (assembly == null) return CommandLine.FileErrors;
-        var names = InMemoryModels.ModelNames(assembly).ToList();
-        if (!options.TryGetValue("model", out var modelName))
-        {
-            if (names.Count != 1) return Fail(stderr, $"{file} declares {(names.Count == 0 ? "no model" : "the models " + string.Join(", ", names))}; choose one with --model NAME");
-            modelName = names[0];
-        }
-        var type = InMemoryModels.FindModel(assembly, modelName);
-        if (type == null)
-            return Fail(stderr, $"{file} has no model '{modelName}'; it has: {string.Join(", ", names)}");
+        var type = ModelChoice.Resolve(parsed, stderr, out var choiceError);
+        if (type == null) return choiceError.Length == 0 ? CommandLine.FileErrors : Fail(stderr, choiceError);
+        var modelName = type.Name;
         if (!typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))
             return Fail(stderr, $"{modelName} {(type.GetProperty("InputShapes") != null ? "takes several inputs" : "returns named outputs")}; cmodel train trains a classifier with one input and one output, so train it from C# (README, Training)");
         ImageClassificationData train, test;
@@ -131,7 +85,7 @@ internal static class TrainCommand
         return CommandLine.Ok;
     }
 
-    private static bool TryInt(Dictionary<string, string> options, string name, int fallback, out int value)
+    private static bool TryInt(IReadOnlyDictionary<string, string> options, string name, int fallback, out int value)
     {
         value = fallback;
         return !options.TryGetValue(name, out var text) || (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0 || name == "seed" && value >= 0);

@@ -47,6 +47,18 @@ public class CostFormulaTests
     }
 
     [Fact]
+    public void Post_training_quantization_counts_w_times_a_bits_per_mac_and_stores_its_weights_at_w_bits()
+    {
+        // conv 4 → 8, 3×3, padding 1 on 6×6: 8·6·6·4·9 = 10,368 MACs at W4A6, 288 weights at 4 bits and 8 biases at 32;
+        // DFSQ's points are buffers, so the parameters stay the layer's.
+        var conv = Single(Compile(Model("4, 6, 6", "conv2d(8, kernel: 3, padding: 1) @ptq(w: 4, a: 6)"))).Cost.Layers.Single();
+        Assert.Equal(8 * 6 * 6 * 4 * 9, conv.Macs);
+        Assert.Equal(("W4A6", 10368L * 4 * 6), (conv.Bits, conv.Bops()));
+        Assert.Equal(288 + 8, conv.Params);
+        Assert.Equal(288 * 4 + 32 * 8, (long)conv.Metric(Methods.LowBitMetrics.WeightBits));
+    }
+
+    [Fact]
     public void A_grouped_transposed_convolution_costs_output_elements_times_in_per_group_times_kernel()
     {
         // [N, 8, 5, 5] → (5 − 1)·2 + 3 = 11: [N, 4, 11, 11]; each output sums 8/2 input channels × 3·3.

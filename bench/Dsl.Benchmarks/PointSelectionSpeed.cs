@@ -14,7 +14,7 @@ namespace Dsl.Benchmarks;
 /// </summary>
 public static class PointSelectionSpeed
 {
-    private const double ExhaustiveLimit = 3e6;
+    private const double ExhaustiveLimit = 1e7;
 
     public static void Run(string chart)
     {
@@ -30,7 +30,7 @@ public static class PointSelectionSpeed
             for (var terms = 1; terms <= 5; terms++)
             {
                 var universe = UniversalSet.Values(terms);
-                var subsets = Choose(universe.Length - 1, k - 1);
+                var subsets = Choose(universe.Length - 1, Math.Min(k - 1, universe.Length - 1));
                 var kmeans = Median(() => selection.KMeans(universe, k, restarts: 5, iterations: 100, seed: 1), 5, out var fast);
                 var exhaustive = double.NaN;
                 SelectedPoints? best = null;

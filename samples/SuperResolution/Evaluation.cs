@@ -13,7 +13,7 @@ static class Evaluation
 
     /// <summary>The test photograph the crops come from, and the crop's place and size in its high-resolution image.</summary>
     private const string CropPhotograph = "chelsea";
-    private const int CropTop = 60, CropLeft = 160, CropSize = 96;
+    private const int CropTop = 50, CropLeft = 150, CropSize = 120;
 
     /// <summary>Bicubic enlargement of the low-resolution images: the floor every network must beat.</summary>
     public static Row Bicubic(SuperResolutionData test) =>
@@ -57,13 +57,14 @@ static class Evaluation
 
     public static Tensor OriginalCrop(SuperResolutionData test) => Cut(Photograph(test).HighResolution);
 
-    /// <summary>The crops side by side with white gaps, as a PNG.</summary>
+    /// <summary>The crops side by side with white gaps, each pixel shown as 2×2 so the differences are visible, as a PNG.</summary>
     public static void SaveStrip(IReadOnlyList<Tensor> crops, string path)
     {
         var gap = ones(3, CropSize, 4);
         var parts = crops.SelectMany((c, i) => i == 0 ? new[] { c } : new[] { gap, c }).ToArray();
         using var strip = cat(parts, 2);
-        ImageFiles.SavePng(strip, path);
+        using var enlarged = strip.repeat_interleave(2, 1).repeat_interleave(2, 2);
+        ImageFiles.SavePng(enlarged, path);
     }
 
     private static Tensor Upscale(nn.Module<Tensor, Tensor> model, Tensor lr)

@@ -72,7 +72,8 @@ Console.WriteLine();
 Console.WriteLine($"{"setting",-18} {"PSNR dB",8} {"SSIM",7} {"Δ PSNR",7} {"inputs s",9} {"selection s",12}   per photograph (PSNR)");
 foreach (var r in rows)
 {
-    var delta = r.Name is "bicubic" or "full precision" ? "" : F(r.Psnr - full.Psnr, "+0.00;-0.00");
+    var difference = r.Psnr - full.Psnr;
+    var delta = r.Name is "bicubic" or "full precision" ? "" : (difference < 0 ? "-" : "+") + F(Math.Abs(difference), "0.00");
     var (inputs, selection) = r.ObserveSeconds > 0 ? (F(r.ObserveSeconds, "0.0"), F(r.SelectSeconds, "0.0")) : ("", "");
     Console.WriteLine($"{r.Name,-18} {F(r.Psnr, "0.00"),8} {F(r.Ssim, "0.0000"),7} {delta,7} {inputs,9} {selection,12}   {string.Join(" ", r.PerImage.Select(p => F(p, "0.00")))}");
 }

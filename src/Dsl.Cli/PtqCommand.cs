@@ -18,11 +18,11 @@ namespace Dsl.Cli;
 /// </summary>
 internal static class PtqCommand
 {
-    public const string Usage = "cmodel ptq FILE [--model NAME] --weights W.pt|.safetensors --calibration DIR --out Q.pt|.safetensors [--scale N] [--seed N] [--lib FILE]...";
+    public const string Usage = "cmodel ptq FILE [--model NAME] --weights W.pt|.safetensors --calibration DIR --out Q.pt|.safetensors [--scale N] [--test DIR] [--seed N] [--lib FILE]...";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = VerbArguments.Parse(args, new[] { "model", "weights", "calibration", "out", "scale", "seed" }, Array.Empty<string>(), out var problem);
+        var parsed = VerbArguments.Parse(args, new[] { "model", "weights", "calibration", "out", "scale", "test", "seed" }, Array.Empty<string>(), out var problem);
         if (parsed == null) return Fail(stderr, problem);
         foreach (var required in new[] { "weights", "calibration", "out" })
         {
@@ -67,6 +67,32 @@ internal static class PtqCommand
         {
             return Fail(stderr, e.Message);
         }
+        SuperResolutionData? test = null;
+        if (parsed["test"] is { } testFolder)
+        {
+            if (scale < 2) return Fail(stderr, "--test scores a super-resolution model on photographs shrunk by --scale, so it needs --scale 2 or more");
+            try
+            {
+                test = SuperResolutionData.Load(SuperResolutionData.ImagesIn(testFolder), scale);
+            }
+            catch (Exception e) when (e is IOException or DataFormatException)
+            {
+                foreach (var b in batches) b.Dispose();
+                return Fail(stderr, e.Message);
+            }
+        }
+        // Until calibrated the @ptq layers compute in full precision: this is the trained model's score.
+        (double Psnr, double Ssim) before = default;
+        try
+        {
+            if (test is not null) before = Score(model, test);
+        }
+        catch (DataFormatException e)
+        {
+            foreach (var b in batches) b.Dispose();
+            test?.Dispose();
+            return Fail(stderr, e.Message);
+        }
         stdout.WriteLine($"calibrating {layers.Count} @ptq layers of {type.Name} on {samples} patches {height}×{width} from {parsed["calibration"]}");
         var progress = new Progress(stdout);
         var result = PostTraining.Calibrate(model, batches, seed, progress);
@@ -74,7 +100,31 @@ internal static class PtqCommand
         var output = parsed["out"]!;
         PyTorchWeights.Save(model, output);
         stdout.WriteLine($"calibrated in {result.ObserveSeconds + result.SelectSeconds:0.0} s (inputs {result.ObserveSeconds:0.0} s, selection {result.SelectSeconds:0.0} s); quantized model saved to {output}");
+        if (test is not null)
+        {
+            var after = Score(model, test);
+            stdout.WriteLine($"on {test.Description} from {parsed["test"]}: full precision {before.Psnr:0.00} dB PSNR, SSIM {before.Ssim:0.0000}; quantized {after.Psnr:0.00} dB ({after.Psnr - before.Psnr:+0.00;-0.00}), SSIM {after.Ssim:0.0000}");
+            test.Dispose();
+        }
         return CommandLine.Ok;
+    }
+
+    /// <summary>Mean PSNR and SSIM (Y channel, the scale's border cut) of the model's enlargements of the test photographs.</summary>
+    private static (double Psnr, double Ssim) Score(nn.Module<Tensor, Tensor> model, SuperResolutionData test)
+    {
+        model.eval();
+        double psnr = 0, ssim = 0;
+        foreach (var pair in test.Pairs)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var sr = model.forward(pair.LowResolution.unsqueeze(0))[0].clamp(0, 1);
+            if (!sr.shape.SequenceEqual(pair.HighResolution.shape))
+                throw new DataFormatException(pair.Path, $"the model turns its {pair.LowResolution.shape[1]}×{pair.LowResolution.shape[2]} low-resolution image into {sr.shape[1]}×{sr.shape[2]}, not the {pair.HighResolution.shape[1]}×{pair.HighResolution.shape[2]} original: is --scale the model's?");
+            psnr += ImageQuality.Psnr(sr, pair.HighResolution, test.Scale);
+            ssim += ImageQuality.Ssim(sr, pair.HighResolution, test.Scale);
+        }
+        return (psnr / test.Pairs.Count, ssim / test.Pairs.Count);
     }
 
     /// <summary>Random patches of the photographs (shrunk by <paramref name="scale"/> when above 1), in batches of 16.</summary>

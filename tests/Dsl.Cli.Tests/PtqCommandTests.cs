@@ -49,8 +49,9 @@ public class PtqCommandTests
     {
         var (folder, model, weights, photos) = Setup();
         var output = Path.Combine(folder, "q.safetensors");
-        var (code, stdout, stderr) = CliTests.Run("ptq", model, "--model", "Sr", "--weights", weights, "--calibration", photos, "--scale", "2", "--out", output);
+        var (code, stdout, stderr) = CliTests.Run("ptq", model, "--model", "Sr", "--weights", weights, "--calibration", photos, "--scale", "2", "--test", photos, "--out", output);
         Assert.True(code == CommandLine.Ok, stderr);
+        Assert.Matches(@"on 3 photographs, ×2 from .*: full precision \d+\.\d\d dB PSNR, SSIM 0\.\d{4}; quantized \d+\.\d\d dB \([+-]\d\.\d\d\), SSIM", stdout);
         Assert.Contains("calibrating 2 @ptq layers of Sr on 20 patches 8×8", stdout);
         Assert.Contains("layer 2/2 calibrated (dfsq, W4A3)", stdout);
         var assembly = InMemoryModels.Compile(model, Source, Array.Empty<(string, string)>(), TextWriter.Null)!;
@@ -94,6 +95,17 @@ public class PtqCommandTests
         Assert.Contains($"{other} does not fit Sr", mismatched.Err);
         var noPtq = CliTests.Run("ptq", model, "--model", "Plain", "--weights", other, "--calibration", small, "--out", output);
         Assert.Contains("Plain has no @ptq layers", noPtq.Err);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Scoring_at_a_scale_the_model_does_not_enlarge_by_is_refused()
+    {
+        var (folder, model, weights, photos) = Setup();
+        var output = Path.Combine(folder, "q.safetensors");
+        var (code, _, stderr) = CliTests.Run("ptq", model, "--model", "Sr", "--weights", weights, "--calibration", photos, "--scale", "3", "--test", photos, "--out", output);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("is --scale the model's?", stderr);
         Assert.False(File.Exists(output));
     }
 

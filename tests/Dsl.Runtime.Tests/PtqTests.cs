@@ -143,24 +143,27 @@ public class PtqTests
     }
 
     [Fact]
-    public void Uniform_activations_take_at_most_2_to_the_b_levels_over_the_calibration_range()
+    public void Uniform_activations_take_2_to_the_b_levels_over_the_calibration_range()
     {
+        // Values spread over [−1, 3]: every one of the 2^3 levels is met, the ends among them.
+        using var spread = linspace(-1, 3, 1001);
         using var minmax = new UniformActivation(3, percentile: null);
-        manual_seed(2);
-        using var x = randn(1000);
-        using var outlier = cat(new[] { x, tensor(new[] { 40f }) });
-        minmax.Observe(outlier, new Generator(0));
+        minmax.Observe(spread, new Generator(0));
         minmax.Finish(0);
-        Assert.Equal(outlier.min().item<float>(), minmax.Range.Lower, 5);
-        Assert.Equal(40, minmax.Range.Upper, 5);
-        using var y = minmax.forward(outlier);
-        Assert.True(y.unique().Item1.shape[0] <= 8);
-        // The percentile range leaves the outlier out.
+        Assert.Equal((-1.0, 3.0), (Math.Round(minmax.Range.Lower, 5), Math.Round(minmax.Range.Upper, 5)));
+        using var levels = minmax.forward(spread).unique().Item1;
+        Assert.Equal(8, levels.shape[0]);
+        Assert.Equal(-1f, levels[0].item<float>(), 5);
+        Assert.Equal(3f, levels[7].item<float>(), 5);
+        Assert.Equal(4f / 7, (levels[1] - levels[0]).item<float>(), 5);
+        // The percentile range leaves outliers on both sides out.
+        manual_seed(2);
+        using var outliers = cat(new[] { randn(1000), tensor(new[] { 40f, -40f }) });
         using var percentile = new UniformActivation(3, percentile: 99.0);
-        percentile.Observe(outlier, new Generator(0));
+        percentile.Observe(outliers, new Generator(0));
         percentile.Finish(0);
-        Assert.True(percentile.Range.Upper < 4);
-        Assert.True(percentile.Range.Lower > -4);
+        Assert.InRange(percentile.Range.Upper, 1.5, 4);
+        Assert.InRange(percentile.Range.Lower, -4, -1.5);
     }
 
     [Fact]

@@ -27,9 +27,11 @@ public class LanguageExamplesTests
     [Fact]
     public void EdsrBaseline_x2_has_exactly_1_369_859_parameters()
     {
-        var model = Single(CompileSample("EdsrBaseline.cmodel"));
+        var model = Model(CompileSample("EdsrBaseline.cmodel"), "EdsrBaseline");
         Assert.Equal(1_369_859, model.Cost.Params);
         Assert.Equal("[N, 3, 96, 96]", model.Cost.Output.ToString());
+        // The sample's laptop-scale EdsrSmall: head 3·32·9 + 32, 17 body convolutions of 32·32·9 + 32, upsampler 32·128·9 + 128, tail 32·3·9 + 3.
+        Assert.Equal(896 + 17 * 9248 + 36992 + 867, Model(CompileSample("EdsrBaseline.cmodel"), "EdsrSmall").Cost.Params);
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using Dsl.Runtime.Winograd;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+/// <summary>Winograd F(m, 3) in three dimensions against TorchSharp's conv3d: values, gradients, ragged sizes, kept positions, and the way back to a spatial weight.</summary>
+public class WinogradTests
+{
+    [Theory]
+    [InlineData(2, 1e-4)]
+    [InlineData(4, 1e-4)]
+    public void Winograd_equals_conv3d_with_sizes_the_tile_does_not_divide(int tile, double tolerance)
+    {
+        var t = WinogradTransforms.For(tile);
+        manual_seed(0);
+        using var x = randn(new long[] { 2, 3, 5, 7, 6 });
+        using var g = randn(new long[] { 4, 3, 3, 3, 3 }) * 0.2;
+        using var b = randn(4);
+        using var u = Winograd3d.TransformWeight(g, t);
+        using var expected = nn.functional.conv3d(x, g, b, padding: new long[] { 1, 1, 1 });
+        using var actual = Winograd3d.Convolve(x, u, b, t, padding: 1);
+        Assert.Equal(expected.shape, actual.shape);
+        var error = (actual - expected).abs().max().item<float>();
+        Assert.True(error < tolerance, $"F({tile}, 3): max |Δ| {error}");
+        using var unpadded = Winograd3d.Convolve(x, u, null, t, padding: 0);
+        using var direct = nn.functional.conv3d(x, g);
+        Assert.True((unpadded - direct).abs().max().item<float>() < tolerance);
+    }
+
+    [Fact]
+    public void Gradients_equal_conv3ds()
+    {
+        var t = WinogradTransforms.For(2);
+        manual_seed(1);
+        using var x1 = randn(new long[] { 1, 2, 4, 5, 4 }, requires_grad: true);
+        using var g1 = (randn(new long[] { 3, 2, 3, 3, 3 }) * 0.3).requires_grad_();
+        using var x2 = x1.detach().clone().requires_grad_();
+        using var g2 = g1.detach().clone().requires_grad_();
+        using var target = randn(new long[] { 1, 3, 4, 5, 4 });
+        (nn.functional.conv3d(x1, g1, padding: new long[] { 1, 1, 1 }) * target).sum().backward();
+        (Winograd3d.Convolve(x2, Winograd3d.TransformWeight(g2, t), null, t, padding: 1) * target).sum().backward();
+        Assert.True((x1.grad! - x2.grad!).abs().max().item<float>() < 1e-4f);
+        Assert.True((g1.grad! - g2.grad!).abs().max().item<float>() < 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_transformed_spatial_weight_goes_back_exactly_and_any_other_reports_its_distance(int tile)
+    {
+        var t = WinogradTransforms.For(tile);
+        manual_seed(2);
+        using var g = randn(new long[] { 2, 3, 3, 3, 3 }, dtype: ScalarType.Float64);
+        using var u = Winograd3d.TransformWeight(g, t);
+        var (back, error) = Winograd3d.ToSpatial(u, t);
+        Assert.True((back - g).abs().max().item<double>() < 1e-10);
+        Assert.True(error < 1e-12);
+        // α³ free values per channel pair cannot all come from 27: a random U has no spatial weight.
+        using var free = randn(u.shape, dtype: ScalarType.Float64);
+        Assert.True(Winograd3d.ToSpatial(free, t).Error > 0.1);
+    }
+
+    [Fact]
+    public void Positions_left_out_compute_as_zero_weights_and_get_no_gradient()
+    {
+        var t = WinogradTransforms.For(2);
+        manual_seed(3);
+        using var x = randn(new long[] { 1, 2, 4, 4, 4 });
+        using var g = randn(new long[] { 2, 2, 3, 3, 3 });
+        using var u = Winograd3d.TransformWeight(g, t).requires_grad_();
+        using var kept = tensor(Enumerable.Range(0, 64).Where(p => p % 3 != 0).Select(p => (long)p).ToArray());
+        using var mask = zeros(64, 1, 1);
+        mask.index_fill_(0, kept, 1);
+        using var expected = Winograd3d.Convolve(x, u.detach() * mask, null, t, padding: 1);
+        using var actual = Winograd3d.Convolve(x, u, null, t, padding: 1, kept: kept);
+        Assert.True((actual - expected).abs().max().item<float>() < 1e-5f);
+        actual.sum().backward();
+        using var removed = u.grad!.index_select(0, tensor(Enumerable.Range(0, 64).Where(p => p % 3 == 0).Select(p => (long)p).ToArray()));
+        Assert.Equal(0f, removed.abs().max().item<float>());
+        Assert.True(u.grad!.index_select(0, kept).abs().max().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Only_3x3x3_kernels_and_known_tiles_are_accepted()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => WinogradTransforms.For(3));
+        Assert.Throws<ArgumentException>(() => Winograd3d.TransformWeight(zeros(new long[] { 2, 2, 5, 5, 5 }), WinogradTransforms.For(2)));
+    }
+}

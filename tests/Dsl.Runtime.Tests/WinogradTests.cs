@@ -88,3 +88,77 @@ public class WinogradTests
         Assert.Throws<ArgumentException>(() => Winograd3d.TransformWeight(zeros(new long[] { 2, 2, 5, 5, 5 }), WinogradTransforms.For(2)));
     }
 }
+
+/// <summary>The Winograd layer: direct Winograd-domain training, the low-rank factors, and removing positions.</summary>
+public class WinogradLayerTests
+{
+    private static TorchSharp.Modules.Conv3d Conv(int seed)
+    {
+        manual_seed(seed);
+        return nn.Conv3d(3, 4, 3, padding: 1);
+    }
+
+    [Theory]
+    [InlineData("direct_winograd", 0)]
+    [InlineData("lowrank", 27)]
+    [InlineData("lowrank", 64)]
+    public void At_full_rank_with_every_position_it_is_the_convolution(string mode, long rank)
+    {
+        using var conv = Conv(0);
+        using var layer = new WinogradLayer(conv, 2, mode, rank);
+        using var x = randn(new long[] { 2, 3, 5, 6, 4 });
+        using var expected = conv.forward(x);
+        using var actual = layer.forward(x);
+        Assert.True((actual - expected).abs().max().item<float>() < 1e-4f);
+        Assert.Equal(64, layer.KeptPositions);
+    }
+
+    [Fact]
+    public void Rank_27_reproduces_the_spatial_kernel_and_less_does_not()
+    {
+        using var conv = Conv(1);
+        var t = WinogradTransforms.For(2);
+        using var full = new WinogradLayer(conv, 2, "lowrank", 27);
+        var (spatial, error) = Winograd3d.ToSpatial(full.Weight().detach(), t);
+        Assert.True((spatial - conv.weight!).abs().max().item<float>() < 1e-5f);
+        Assert.True(error < 1e-5);
+        using var low = new WinogradLayer(conv, 2, "lowrank", 8);
+        var (approximate, _) = Winograd3d.ToSpatial(low.Weight().detach(), t);
+        Assert.True((approximate - conv.weight!).abs().max().item<float>() > 1e-3f);
+        // Parameters: R·(C_out·C_in + α³) for the factors, against α³·C_out·C_in trained directly.
+        Assert.Equal(8 * (4 * 3 + 64) + 4, low.parameters().Sum(p => p.numel()));
+        using var direct = new WinogradLayer(conv, 2, "direct_winograd", 0);
+        Assert.Equal(64 * 4 * 3 + 4, direct.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void Keeping_k_positions_removes_the_lowest_scored_and_they_get_no_gradient()
+    {
+        using var conv = Conv(2);
+        using var layer = new WinogradLayer(conv, 2, "lowrank", 16);
+        using var before = layer.PositionScores();
+        layer.Keep(40);
+        Assert.Equal(40, layer.KeptPositions);
+        using var after = layer.PositionScores();
+        var removed = Enumerable.Range(0, 64).Where(i => after[i].item<float>() == 0).ToList();
+        Assert.Equal(24, removed.Count);
+        var lowest = before.data<float>().ToArray().Select((v, i) => (v, i)).OrderBy(p => p.v).Take(24).Select(p => p.i).OrderBy(i => i);
+        Assert.Equal(lowest, removed);
+        using var x = randn(new long[] { 1, 3, 4, 4, 4 });
+        layer.forward(x).sum().backward();
+        var q = layer.parameters().Single(p => p.shape.SequenceEqual(new long[] { 16, 64 }));
+        using var removedIndex = tensor(removed.Select(i => (long)i).ToArray());
+        Assert.Equal(0f, q.grad!.index_select(1, removedIndex).abs().max().item<float>());
+        // Removing is for good: keeping more again does not bring positions back.
+        layer.Keep(40);
+        Assert.Equal(40, layer.KeptPositions);
+    }
+
+    [Fact]
+    public void Other_convolutions_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new WinogradLayer(nn.Conv3d(2, 2, 3, stride: 2), 2, "lowrank", 8));
+        Assert.Throws<ArgumentException>(() => new WinogradLayer(nn.Conv2d(2, 2, 3), 2, "lowrank", 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WinogradLayer(nn.Conv3d(2, 2, 3, padding: 1), 2, "lowrank", 65));
+    }
+}

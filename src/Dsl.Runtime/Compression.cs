@@ -3,6 +3,7 @@ using Dsl.Runtime.MultiBit;
 using Dsl.Runtime.Prune;
 using Dsl.Runtime.Ptq;
 using Dsl.Runtime.Sparse;
+using Dsl.Runtime.Winograd;
 
 namespace Dsl.Runtime;
 
@@ -44,6 +45,15 @@ public static class Compression
     /// </summary>
     public static Compressor Ptq(string method, long w, long a, long samples, long restarts, long iterations, long terms, long shift, double percentile) =>
         new PtqCompressor(new PtqOptions(method, w, a, samples, restarts, iterations, terms, shift, percentile));
+
+    /// <summary>
+    /// @winograd: a stride-1 3×3×3 conv3d computed as F(<paramref name="tile"/>, 3), its weight
+    /// trained in the Winograd domain (<paramref name="mode"/> direct_winograd) or as U = P·Q of
+    /// <paramref name="rank"/> (lowrank), down to <paramref name="keep"/> positions (null: all) over
+    /// <paramref name="pruneEpochs"/> epochs.
+    /// </summary>
+    public static Compressor Winograd(long tile, string mode, long rank, long? keep, long pruneEpochs) =>
+        new WinogradCompressor(tile, mode, rank, keep, pruneEpochs);
 
     /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
     public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);

@@ -53,7 +53,7 @@ public class AnnotationTests
     [Fact]
     public void Reserved_kinds_are_errors_until_their_method_exists()
     {
-        foreach (var kind in new[] { "winograd", "dynamic" })
+        foreach (var kind in new[] { "dynamic" })
         {
             var result = Compile(Model("3, 8, 8", $"conv2d(4, kernel: 3) @{kind}"));
             Assert.Equal("CM0017", Assert.Single(result.Diagnostics).Id);

@@ -162,3 +162,56 @@ public class WinogradLayerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new WinogradLayer(nn.Conv3d(2, 2, 3, padding: 1), 2, "lowrank", 65));
     }
 }
+
+/// <summary>@winograd in a generated model: which layers it converts, and the pruning schedule Trainer.Fit runs.</summary>
+public class WinogradModelTests
+{
+    [Theory]
+    [InlineData(0, 48)]
+    [InlineData(1, 32)]
+    [InlineData(5, 32)]
+    public void The_schedule_removes_positions_in_equal_steps(int epoch, long kept) =>
+        Assert.Equal(kept, new PruningSchedule(32, 2).KeptAt(epoch, 64));
+
+    [Fact]
+    public void All_at_once_or_never()
+    {
+        Assert.Equal(32, new PruningSchedule(32, 0).KeptAt(0, 64));
+        Assert.Equal(64, PruningSchedule.None.KeptAt(3, 64));
+    }
+
+    [Fact]
+    public void The_model_converts_its_3x3x3_stride_1_convolutions_and_leaves_the_strided_one()
+    {
+        using var model = new TinyVideo();
+        var layers = model.modules().OfType<WinogradLayer>().ToList();
+        Assert.Equal(2, layers.Count);
+        Assert.Equal(new[] { "lowrank", "direct_winograd" }, layers.Select(l => l.Mode));
+        Assert.Single(model.modules().OfType<TorchSharp.Modules.Conv3d>());
+        using var clip = randn(new long[] { 2, 1, 4, 8, 8 });
+        Assert.Equal(new long[] { 2, 3 }, model.forward(clip).shape);
+    }
+
+    [Fact]
+    public void Training_brings_the_first_layer_down_to_its_kept_positions()
+    {
+        manual_seed(0);
+        using var model = new TinyVideo();
+        using var clips = randn(new long[] { 16, 1, 4, 8, 8 });
+        using var labels = randint(0, 3, new long[] { 16 });
+        var data = new Dsl.Runtime.Data.ImageClassificationData(clips, labels, 3, "random clips");
+        var kept = new List<long>();
+        var options = new Dsl.Runtime.Training.TrainerOptions { Epochs = 2, Optimizer = new Dsl.Runtime.Training.OptimizerSpec.Sgd(0.01), Seed = 0 };
+        var trainer = new Dsl.Runtime.Training.Trainer(options, TextWriter.Null);
+        trainer.Hooks.Add(new Recorder(model.modules().OfType<WinogradLayer>().First(), kept));
+        trainer.Fit(model, new Dsl.Runtime.Data.BatchLoader(data, 8, shuffle: false), new Dsl.Runtime.Data.BatchLoader(data, 8, shuffle: false));
+        // After each epoch: 48 of 64 positions, then 32. The second layer's own annotation replaces the header's (the innermost wins) and keeps all.
+        Assert.Equal(new long[] { 48, 32 }, kept);
+        Assert.Equal(64, model.modules().OfType<WinogradLayer>().Last().KeptPositions);
+    }
+
+    private sealed class Recorder(WinogradLayer layer, List<long> kept) : Dsl.Runtime.Training.TrainingHook
+    {
+        public override void OnEpochEnd(Dsl.Runtime.Training.EpochResult result) => kept.Add(layer.KeptPositions);
+    }
+}

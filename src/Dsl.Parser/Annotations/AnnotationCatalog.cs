@@ -15,7 +15,6 @@ public sealed class AnnotationCatalog
 
     private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
     {
-        ["winograd"] = "low-rank Winograd convolution",
         ["dynamic"] = "DDA dynamic width",
     };
 

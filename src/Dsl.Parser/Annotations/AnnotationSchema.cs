@@ -97,6 +97,14 @@ public abstract class AnnotationSchema
     /// </summary>
     public virtual AnnotationProblem? CheckLayer(BoundArguments args, LayerContext layer) => null;
 
+    /// <summary>
+    /// For a kind that computes only some layers of its families (@winograd: stride-1 3×3×3
+    /// conv3d): why it leaves this layer as it is, or null. A layer that inherits the annotation
+    /// from a block or model header stays as written, with the reason as a note in cmodel cost; on
+    /// a layer the annotation is written on, the reason is an error there.
+    /// </summary>
+    public virtual AnnotationProblem? Declines(BoundArguments args, LayerContext layer) => null;
+
     /// <summary>The figures this method adds to cost reports (BOPs, density, ...), each set by its <see cref="AdjustCost"/>.</summary>
     public virtual IReadOnlyList<CostMetric> Metrics => System.Array.Empty<CostMetric>();
 

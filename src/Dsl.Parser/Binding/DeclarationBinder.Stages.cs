@@ -73,11 +73,20 @@ internal sealed partial class DeclarationBinder
         // Methods act in their conversion order (a mask before a quantizer), so each counts what the one before left.
         var effective = scope.Overlay(own).For(spec.Family).OrderBy(a => a.Schema!.ConversionOrder).ToList();
         var context = new LayerContext(spec, args, input.Shape, result);
+        // An inherited method that computes only some layers leaves the others as written, and says so.
+        var notes = new List<string>();
+        foreach (var a in effective.Where(a => !own.Contains(a)).ToList())
+        {
+            if (a.Schema!.Declines(a.Args!, context) is not { } reason) continue;
+            _file.Used(a);
+            notes.Add($"@{a.Kind} leaves it as written: {reason.Message}");
+            effective.Remove(a);
+        }
         foreach (var a in effective)
         {
             _file.Used(a);
             if (a.Schema!.CheckTarget(a.Args!, spec.Family) is { } misfit) _file.ReportOnce(a, misfit.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, misfit.Message);
-            if (a.Schema.CheckLayer(a.Args!, context) is { } unfit)
+            if ((a.Schema.CheckLayer(a.Args!, context) ?? a.Schema.Declines(a.Args!, context)) is { } unfit)
             {
                 _diagnostics.Report(unfit.Descriptor ?? DiagnosticDescriptors.AnnotationArguments, stage.Name.Span, $"{spec.Name} '{fields.PathPrefix}{name}': {unfit.Message}");
                 return null;
@@ -99,7 +108,7 @@ internal sealed partial class DeclarationBinder
         }
         fields.Fields.Add(new FieldModel(name, construction, applied));
 
-        var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, new string[0]);
+        var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, notes);
         foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, context);
         fields.Costs.Add(cost);
         return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));

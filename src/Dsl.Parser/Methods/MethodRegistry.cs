@@ -20,6 +20,7 @@ public static class MethodRegistry
         new SparseAnnotation(),
         new MultiBitAnnotation(),
         new PtqAnnotation(),
+        new WinogradAnnotation(),
     };
 
 }

@@ -98,11 +98,12 @@ public sealed class Trainer
         return new TrainingSummary(model.GetType().Name, device.ToString(), train.Data.Source, ModelCost.Of(model), history);
     }
 
-    /// <summary>What the model's public members (a @tokens stack, say) bring to training.</summary>
+    /// <summary>What the model's public members (a @tokens stack, say) and its modules (a @winograd layer's pruning) bring to training.</summary>
     private IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model) =>
         model.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
             .Where(p => typeof(ITrainingContributor).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
             .Select(p => p.GetValue(model))
+            .Concat(model.modules())
             .OfType<ITrainingContributor>()
             .SelectMany(c => c.Contributions(model, _output));
 

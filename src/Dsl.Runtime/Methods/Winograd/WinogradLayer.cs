@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using Dsl.Runtime.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,9 +15,11 @@ namespace Dsl.Runtime.Winograd;
 /// [α³, C_out, C_in]; <c>lowrank</c> trains U = P·Q with <c>p</c> [C_out·C_in, R] and <c>q</c>
 /// [R, α³], started from the SVD of the transformed spatial weight (exact for R ≥ 27, the rank a
 /// spatial kernel gives). <c>kept</c> [α³] marks the Winograd positions still computed; the
-/// others' products are skipped and their weights get no gradient.
+/// others' products are skipped and their weights get no gradient. Training removes positions
+/// by <see cref="PositionScores"/> as its <see cref="PruningSchedule"/> says (<c>Trainer.Fit</c>
+/// runs it: the layer is a training contributor).
 /// </summary>
-public sealed class WinogradLayer : nn.Module<Tensor, Tensor>
+public sealed class WinogradLayer : nn.Module<Tensor, Tensor>, ITrainingContributor
 {
     private readonly Parameter? winograd_weight;
     private readonly Parameter? p;
@@ -23,8 +28,9 @@ public sealed class WinogradLayer : nn.Module<Tensor, Tensor>
     private readonly Tensor kept;
     private readonly long _padding;
 
-    public WinogradLayer(nn.Module<Tensor, Tensor> layer, int tile, string mode, long rank) : base(nameof(WinogradLayer))
+    public WinogradLayer(nn.Module<Tensor, Tensor> layer, int tile, string mode, long rank, PruningSchedule? schedule = null) : base(nameof(WinogradLayer))
     {
+        Schedule = schedule ?? PruningSchedule.None;
         if (layer is not Convolution { transposed: false } conv || conv.kernel_size.Length != 3)
             throw new ArgumentException("@winograd computes 3D convolutions (conv3d)", nameof(layer));
         if (conv.kernel_size.Any(k => k != 3) || conv.stride.Any(s => s != 1) || conv.dilation.Any(d => d != 1) || conv.groups != 1)
@@ -58,6 +64,8 @@ public sealed class WinogradLayer : nn.Module<Tensor, Tensor>
     }
 
     public WinogradTransforms Transforms { get; }
+
+    public PruningSchedule Schedule { get; }
 
     public string Mode { get; }
 
@@ -102,6 +110,11 @@ public sealed class WinogradLayer : nn.Module<Tensor, Tensor>
         kept.index_fill_(0, removed, 0);
     }
 
+    public IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model, TextWriter log)
+    {
+        if (Schedule.Keep is not null) yield return new Pruning(this);
+    }
+
     public override Tensor forward(Tensor x)
     {
         var u = Weight();
@@ -132,6 +145,20 @@ public sealed class WinogradLayer : nn.Module<Tensor, Tensor>
                 right = cat(new[] { right, randn(rank - r, alpha3, ScalarType.Float64) * 1e-3 }, 0);
             }
             return (left.to_type(u.dtype), right.to_type(u.dtype));
+        }
+    }
+
+    /// <summary>Removes positions at the start of each epoch the schedule covers.</summary>
+    private sealed class Pruning(WinogradLayer layer) : TrainingHook
+    {
+        private int _epoch = -1;
+
+        public override void OnStepStart(StepContext step)
+        {
+            if (step.Epoch == _epoch) return;
+            _epoch = step.Epoch;
+            var target = layer.Schedule.KeptAt(step.Epoch, layer.kept.shape[0]);
+            if (target < layer.KeptPositions) layer.Keep(target);
         }
     }
 }

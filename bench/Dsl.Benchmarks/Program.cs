@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 // [rounds]` times DeiT-S against DeiT-S under DiffRate's published schedule; `hostile` times the
 // front end on fuzzing's reproducers and on growing unclosed inputs; anything else goes
 // to BenchmarkDotNet (for example --filter '*'). `selection [chart.png]` times DFSQ's point selection
-// against the exhaustive search for growing universal sets.
+// against the exhaustive search for growing universal sets; `winograd [channels] [frames] [size] [batch]
+// [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions.
 if (args.Length > 0 && args[0] == "throughput")
 {
     Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
@@ -20,6 +21,12 @@ if (args.Length > 0 && args[0] == "tokens")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     Dsl.Benchmarks.TokenSpeedup.Run(batch: Arg(1, 64), rounds: Arg(2, 5));
+    return;
+}
+if (args.Length > 0 && args[0] == "winograd")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    Dsl.Benchmarks.WinogradSpeed.Run(channels: Arg(1, 32), frames: Arg(2, 8), size: Arg(3, 16), batch: Arg(4, 8), rounds: Arg(5, 7));
     return;
 }
 if (args.Length > 0 && args[0] == "selection")

@@ -7,8 +7,10 @@ namespace Dsl.Runtime.Winograd;
 /// A stride-1, 3×3×3 convolution computed in the Winograd domain, F(m, 3) in each of the three
 /// dimensions: the input cut into overlapping α³ tiles (stride m) and transformed,
 /// V = (Bᵀ⊗Bᵀ⊗Bᵀ)·d; per Winograd position ξ one product M_ξ = U_ξ·V_ξ ([C_out, C_in] ×
-/// [C_in, tiles]), only over the positions kept; the output Y = (Aᵀ⊗Aᵀ⊗Aᵀ)·M. A size that m does
-/// not divide is padded with zeros and the extra outputs cut off.
+/// [C_in, tiles]), only over the positions kept; the output Y = (Aᵀ⊗Aᵀ⊗Aᵀ)·M. Each transform is
+/// one matrix product with the Kronecker matrix's rows (columns) of the kept positions, so the
+/// transforms shrink with the positions too. A size that m does not divide is padded with zeros
+/// and the extra outputs cut off.
 /// </summary>
 public static class Winograd3d
 {
@@ -61,30 +63,35 @@ public static class Winograd3d
             pad[2 * (2 - d)] = padding;
             pad[2 * (2 - d) + 1] = needed - x.shape[2 + d] - padding;
         }
-        using var bt = t.Matrix(t.InputT, x.dtype, x.device);
-        using var at = t.Matrix(t.OutputT, x.dtype, x.device);
-        using var padded = nn.functional.pad(x, pad);
-        using var patches = padded.unfold(2, alpha, m).unfold(3, alpha, m).unfold(4, alpha, m);
-        using var transformed = einsum("ai,bj,ck,nqtuvijk->abcqntuv", bt, bt, bt, patches);
+        // The three 1-D transforms as one matrix each (Kronecker products), restricted to the
+        // positions kept: every stage after cutting the tiles shrinks with them.
+        using var inputT = Kronecker(t.Matrix(t.InputT, x.dtype, x.device));
+        using var outputT = Kronecker(t.Matrix(t.OutputT, x.dtype, x.device));
+        using var keptInputT = kept is null ? inputT.alias() : inputT.index_select(0, kept);
+        using var keptOutputT = kept is null ? outputT.alias() : outputT.index_select(1, kept);
+        using var keptU = kept is null ? u.alias() : u.index_select(0, kept);
+        var positions = keptU.shape[0];
         var count = tiles[0] * tiles[1] * tiles[2];
-        using var v = transformed.reshape(alpha * alpha * alpha, channels, n * count);
-        Tensor products;
-        if (kept is null) products = u.bmm(v);
-        else
+        using var padded = nn.functional.pad(x, pad);
+        using var patches = padded.unfold(2, alpha, m).unfold(3, alpha, m).unfold(4, alpha, m).reshape(n, channels, count, alpha * alpha * alpha);
+        using var transformed = patches.matmul(keptInputT.t());
+        using var v = transformed.permute(3, 1, 0, 2).reshape(positions, channels, n * count);
+        using var products = keptU.bmm(v);
+        using var y = keptOutputT.matmul(products.reshape(positions, -1));
+        using var cube = y.reshape(m, m, m, u.shape[1], n, tiles[0], tiles[1], tiles[2]);
+        using var joined = cube.permute(4, 3, 5, 0, 6, 1, 7, 2).reshape(n, u.shape[1], tiles[0] * m, tiles[1] * m, tiles[2] * m);
+        var cropped = joined.narrow(2, 0, outputs[0]).narrow(3, 0, outputs[1]).narrow(4, 0, outputs[2]);
+        return bias is null ? cropped.contiguous() : cropped + bias.reshape(1, -1, 1, 1, 1);
+    }
+
+    /// <summary>M ⊗ M ⊗ M for a 1-D transform M [r, c]: [r³, c³], rows and columns in (i, j, k) order.</summary>
+    private static Tensor Kronecker(Tensor matrix)
+    {
+        using (matrix)
         {
-            using var keptU = u.index_select(0, kept);
-            using var keptV = v.index_select(0, kept);
-            using var keptM = keptU.bmm(keptV);
-            using var empty = zeros(new[] { alpha * alpha * alpha, u.shape[1], n * count }, x.dtype, x.device);
-            products = empty.index_copy(0, kept, keptM);
-        }
-        using (products)
-        {
-            using var cube = products.reshape(alpha, alpha, alpha, u.shape[1], n, tiles[0], tiles[1], tiles[2]);
-            using var y = einsum("xa,yb,zc,abconstu->nosxtyuz", at, at, at, cube);
-            using var joined = y.reshape(n, u.shape[1], tiles[0] * m, tiles[1] * m, tiles[2] * m);
-            var cropped = joined.narrow(2, 0, outputs[0]).narrow(3, 0, outputs[1]).narrow(4, 0, outputs[2]);
-            return bias is null ? cropped.contiguous() : cropped + bias.reshape(1, -1, 1, 1, 1);
+            var (r, c) = (matrix.shape[0], matrix.shape[1]);
+            using var cube = einsum("ai,bj,ck->abcijk", matrix, matrix, matrix);
+            return cube.reshape(r * r * r, c * c * c);
         }
     }
 

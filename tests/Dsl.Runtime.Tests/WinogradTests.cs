@@ -210,6 +210,26 @@ public class WinogradModelTests
         Assert.Equal(64, model.modules().OfType<WinogradLayer>().Last().KeptPositions);
     }
 
+    [Fact]
+    public void Spatial_weights_load_into_the_winograd_layers_and_come_back()
+    {
+        manual_seed(5);
+        using var direct = new TinyVideoDirect();
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cmodel-winograd-").FullName, "direct.safetensors");
+        Dsl.Runtime.Weights.PyTorchWeights.Save(direct, path);
+        using var winograd = new TinyVideoExact();
+        var report = WinogradWeights.LoadSpatial(winograd, path);
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Unexpected);
+        using var clip = randn(new long[] { 2, 1, 4, 8, 8 });
+        Assert.True((winograd.forward(clip) - direct.forward(clip)).abs().max().item<float>() < 1e-4f);
+        var first = winograd.modules().OfType<WinogradLayer>().First();
+        var (spatial, error) = first.ToSpatial();
+        var original = Dsl.Runtime.Weights.PyTorchWeights.Read(path)["first.weight"];
+        Assert.True((spatial - original).abs().max().item<float>() < 1e-5f);
+        Assert.True(error < 1e-5);
+    }
+
     private sealed class Recorder(WinogradLayer layer, List<long> kept) : Dsl.Runtime.Training.TrainingHook
     {
         public override void OnEpochEnd(Dsl.Runtime.Training.EpochResult result) => kept.Add(layer.KeptPositions);

@@ -88,6 +88,35 @@ public sealed class WinogradLayer : nn.Module<Tensor, Tensor>, ITrainingContribu
     }
 
     /// <summary>
+    /// Sets the layer from a spatial conv3d weight [C_out, C_in, 3, 3, 3] and bias (a PyTorch
+    /// checkpoint's): U = (G⊗G⊗G)·g, factored again for lowrank (exact at rank ≥ 27); every
+    /// position is kept again.
+    /// </summary>
+    public void LoadSpatial(Tensor weight, Tensor? spatialBias)
+    {
+        if (!weight.shape.SequenceEqual(new[] { OutputChannels, InputChannels, 3L, 3, 3 }))
+            throw new ArgumentException($"a spatial weight for this layer is [{OutputChannels}, {InputChannels}, 3, 3, 3], not [{string.Join(", ", weight.shape)}]", nameof(weight));
+        using var noGrad = no_grad();
+        using var u = Winograd3d.TransformWeight(weight.to(kept.device), Transforms);
+        if (winograd_weight is not null) winograd_weight.copy_(u);
+        else
+        {
+            var (left, right) = Factor(u, Rank);
+            using (left)
+            using (right)
+            {
+                p!.copy_(left);
+                q!.copy_(right);
+            }
+        }
+        if (bias is not null && spatialBias is not null) bias.copy_(spatialBias);
+        kept.fill_(1);
+    }
+
+    /// <summary>The spatial weight nearest to the layer's Winograd-domain weight, and how far U is from any spatial weight (0 while it is one).</summary>
+    public (Tensor Weight, double Error) ToSpatial() => Winograd3d.ToSpatial(Weight().detach(), Transforms);
+
+    /// <summary>
     /// Each position's importance: the norm of its column of Q (lowrank: how much the factors use
     /// it) or of U's position (direct_winograd); removed positions score 0.
     /// </summary>

@@ -44,6 +44,19 @@ public static class WinogradSpeed
         var medians = times.Select(t => t.Order().ElementAt(t.Count / 2)).ToList();
         string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
         Console.WriteLine($"conv3d {channels}→{channels}, 3×3×3, input [{batch}, {channels}, {frames}, {size}, {size}], {get_num_threads()} threads, median of {rounds} interleaved rounds");
+        // Numerics: F(2, 3) and F(4, 3) against conv3d on the same input, in float32.
+        using (no_grad())
+        {
+            using var expected = conv.forward(x);
+            foreach (var tile in new[] { 2, 4 })
+            {
+                var t = WinogradTransforms.For(tile);
+                using var u = Winograd3d.TransformWeight(conv.weight!, t);
+                using var actual = Winograd3d.Convolve(x, u, conv.bias, t, 1);
+                var error = (actual - expected).abs().max().item<float>();
+                Console.WriteLine($"  F({tile}, 3) against conv3d: max |Δ| {error:0.0e0} (outputs up to {expected.abs().max().item<float>():0.00})");
+            }
+        }
         var full = medians[1];
         for (var i = 0; i < settings.Count; i++)
         {

@@ -46,7 +46,7 @@ internal static class PtqCommand
         {
             var report = PyTorchWeights.Load(model, weights, strict: false);
             // The full-precision file has the weights; the quantizers' buffers are what calibration fills.
-            var missing = report.Missing.Where(k => !IsQuantizerState(k)).ToList();
+            var missing = report.Missing.Where(k => !PostTraining.IsCalibrationState(k)).ToList();
             if (missing.Count > 0 || report.Mismatched.Count > 0)
                 return Fail(stderr, $"{weights} does not fit {type.Name}:\n{report}");
             stdout.WriteLine($"loaded {report.Loaded.Count} tensors from {weights}");
@@ -169,10 +169,6 @@ internal static class PtqCommand
             foreach (var image in images) image.Dispose();
         }
     }
-
-    /// <summary>What calibration writes: the layer's state and its input quantizer's buffers.</summary>
-    private static bool IsQuantizerState(string key) =>
-        key.EndsWith(".calibrated", StringComparison.Ordinal) || key.Contains(".input_quant.", StringComparison.Ordinal);
 
     private static bool TryInt(string? text, int fallback, int min, out int value)
     {

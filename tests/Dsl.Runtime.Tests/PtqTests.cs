@@ -243,6 +243,20 @@ public class PtqTests
     }
 
     [Fact]
+    public void A_full_precision_checkpoint_lacks_exactly_the_calibration_state()
+    {
+        using var plain = new TinySr();
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cmodel-ptq-").FullName, "fp.safetensors");
+        PyTorchWeights.Save(plain, path);
+        using var dfsq = new TinySrDfsq();
+        var report = PyTorchWeights.Load(dfsq, path, strict: false);
+        Assert.NotEmpty(report.Missing);
+        Assert.All(report.Missing, k => Assert.True(PostTraining.IsCalibrationState(k), k));
+        Assert.Empty(report.Unexpected);
+        Assert.False(PostTraining.IsCalibrationState("body.0.conv2d.weight"));
+    }
+
+    [Fact]
     public void At_16_bits_the_quantized_model_matches_full_precision_closely()
     {
         using var plain = new TinySr();

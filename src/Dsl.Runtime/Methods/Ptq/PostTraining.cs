@@ -20,6 +20,13 @@ public static class PostTraining
     /// <summary>The model's @ptq layers, in module order.</summary>
     public static IReadOnlyList<PtqLayer> Layers(nn.Module model) => model.modules().OfType<PtqLayer>().ToList();
 
+    /// <summary>
+    /// Whether a state-dict key is what calibration writes (a @ptq layer's flag and its input
+    /// quantizer's buffers), so a full-precision checkpoint lacks it and loads into the model anyway.
+    /// </summary>
+    public static bool IsCalibrationState(string key) =>
+        key.EndsWith(".calibrated", StringComparison.Ordinal) || key.Contains(".input_quant.", StringComparison.Ordinal);
+
     /// <summary>Whether every @ptq layer of the model is calibrated (and the model has some).</summary>
     public static bool IsCalibrated(nn.Module model) => Layers(model) is { Count: > 0 } layers && layers.All(l => l.Calibrated);
 

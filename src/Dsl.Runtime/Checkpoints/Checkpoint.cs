@@ -15,7 +15,7 @@ namespace Dsl.Runtime.Checkpoints;
 /// <summary>
 /// A training checkpoint: model, optimizer, run state and the RNG, then each companion model
 /// with its optimizer (a GAN's discriminator), in one file that ends with a SHA-256 of
-/// everything before it. Saving writes a temporary file and renames it, so an
+/// everything before it (a GAN run saves each of its models so). Saving writes a temporary file and renames it, so an
 /// interruption never leaves a half-written checkpoint; loading checks the whole file and the
 /// model's keys and shapes before it changes anything.
 /// </summary>
@@ -25,8 +25,8 @@ public static class Checkpoint
     private const int FormatVersion = 2;
 
     /// <param name="companions">Models trained beside <paramref name="model"/> with their own optimizers, in the run's order.</param>
-    public static void Save(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, CheckpointState state,
-        IReadOnlyList<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer)>? companions = null)
+    public static void Save(string path, nn.Module model, OptimizerHelper optimizer, CheckpointState state,
+        IReadOnlyList<(nn.Module Model, OptimizerHelper Optimizer)>? companions = null)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -41,7 +41,7 @@ public static class Checkpoint
             writer.Write(rngBytes.Length);
             writer.Write(rngBytes);
             writer.Write(companions?.Count ?? 0);
-            foreach (var (companion, companionOptimizer) in companions ?? Array.Empty<(nn.Module<Tensor, Tensor>, OptimizerHelper)>())
+            foreach (var (companion, companionOptimizer) in companions ?? Array.Empty<(nn.Module, OptimizerHelper)>())
             {
                 writer.Write(companion.GetType().Name);
                 TensorSerializer.Write(writer, companion.state_dict());
@@ -74,10 +74,10 @@ public static class Checkpoint
     /// <see cref="DataFormatException"/> naming the file, changing nothing, if it is not a sound
     /// checkpoint of this run. Format 1 (before companions) is read as a run without them.
     /// </summary>
-    public static CheckpointState Load(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer,
-        IReadOnlyList<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer)>? companions = null)
+    public static CheckpointState Load(string path, nn.Module model, OptimizerHelper optimizer,
+        IReadOnlyList<(nn.Module Model, OptimizerHelper Optimizer)>? companions = null)
     {
-        companions ??= Array.Empty<(nn.Module<Tensor, Tensor>, OptimizerHelper)>();
+        companions ??= Array.Empty<(nn.Module, OptimizerHelper)>();
         var bytes = ReadVerified(path);
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
@@ -87,7 +87,7 @@ public static class Checkpoint
             ?? throw new DataFormatException(path, "the checkpoint has no run state");
         if (state.ModelType != model.GetType().Name)
             throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
-        var parts = new List<(nn.Module<Tensor, Tensor> Model, OptimizerHelper Optimizer, Dictionary<string, Tensor> Tensors, byte[] OptimizerState)>();
+        var parts = new List<(nn.Module Model, OptimizerHelper Optimizer, Dictionary<string, Tensor> Tensors, byte[] OptimizerState)>();
         try
         {
             parts.Add((model, optimizer, TensorSerializer.Read(reader), reader.ReadBytes((int)reader.ReadInt64())));

@@ -39,7 +39,7 @@ public sealed class Trainer
         using var optimizer = Options.Optimizer.Create(model.parameters());
         var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
         // Companions get their optimizers before a checkpoint restores them with the model.
-        var companions = hooks.OfType<CompanionModel>().Select(c => (c.Model, c.Prepare(device))).ToList();
+        var companions = hooks.OfType<CompanionModel>().Select(c => ((nn.Module)c.Model, c.Prepare(device))).ToList();
         var history = new List<EpochResult>();
         var firstEpoch = 0;
         long step = 0;

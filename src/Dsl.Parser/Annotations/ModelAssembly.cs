@@ -15,8 +15,10 @@ public sealed class ModelAssembly
 {
     private readonly ISet<string> _names;
 
-    internal ModelAssembly(string pathPrefix, List<ForwardStatement> forward, List<FieldModel> fields, List<LayerCost> costs, ISet<string> names, DiagnosticBag diagnostics)
+    internal ModelAssembly(string pathPrefix, List<ForwardStatement> forward, List<FieldModel> fields, List<LayerCost> costs, ISet<string> names, DiagnosticBag diagnostics,
+        IReadOnlyList<NamedShape> features)
     {
+        Features = features;
         PathPrefix = pathPrefix;
         Forward = forward;
         Fields = fields;
@@ -29,6 +31,9 @@ public sealed class ModelAssembly
     public string PathPrefix { get; }
 
     public List<ForwardStatement> Forward { get; }
+
+    /// <summary>The model's named features (<c>feature stem: h</c>) and their shapes, in order.</summary>
+    public IReadOnlyList<NamedShape> Features { get; }
 
     public List<FieldModel> Fields { get; }
 

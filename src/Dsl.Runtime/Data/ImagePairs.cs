@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Data;
@@ -28,17 +29,29 @@ public sealed class ImagePairs : IDisposable
     /// <summary>Batches for one epoch: paired sets shuffled together; unpaired ones each by its own permutation, the shorter one repeating.</summary>
     public System.Collections.Generic.IEnumerable<(Tensor Source, Tensor Target)> Batches(int batchSize, long seed, Device device)
     {
-        var generator = new Generator((ulong)seed);
-        var count = Count;
-        var order = randperm(Sources.shape[0], generator: generator);
-        var other = Paired ? order : randperm(Targets.shape[0], generator: generator);
-        for (long start = 0; start + batchSize <= count; start += batchSize)
+        // The orders are plain arrays: each batch is made in its consumer's dispose scope, which ends before the next.
+        long[] order, other;
+        using (var generator = new Generator((ulong)seed))
         {
-            var index = arange(start, start + batchSize);
-            var a = Sources.index_select(0, order.index_select(0, index.remainder(order.shape[0]))).to(device);
-            var b = Targets.index_select(0, other.index_select(0, index.remainder(other.shape[0]))).to(device);
+            using var first = randperm(Sources.shape[0], generator: generator);
+            order = first.data<long>().ToArray();
+            using var second = Paired ? null : randperm(Targets.shape[0], generator: generator);
+            other = second is null ? order : second.data<long>().ToArray();
+        }
+        for (long start = 0; start + batchSize <= Count; start += batchSize)
+        {
+            var a = Pick(Sources, order, start, batchSize).to(device);
+            var b = Pick(Targets, other, start, batchSize).to(device);
             yield return (a, b);
         }
+    }
+
+    private static Tensor Pick(Tensor images, long[] order, long start, int count)
+    {
+        var index = new long[count];
+        for (var i = 0; i < count; i++) index[i] = order[(start + i) % order.Length];
+        using var at = tensor(index);
+        return images.index_select(0, at);
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ public sealed class CycleGan : GanRecipe
     public double CycleWeight { get; }
     public double IdentityWeight { get; }
 
-    protected override IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device)
+    protected override IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device, Tensor probe)
     {
         foreach (var m in new[] { _generatorA, _generatorB, _discriminatorA, _discriminatorB }) m.to(device);
         // The two generators share one optimizer, as CycleGAN's; the checkpoint holds it with G_A.

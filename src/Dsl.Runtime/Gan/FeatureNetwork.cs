@@ -16,16 +16,31 @@ public sealed class FeatureNetwork
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Func<Tensor, INamedTensors> _features;
 
-    public FeatureNetwork(nn.Module<Tensor, Tensor> model, string feature)
+    /// <param name="prepare">What turns images as they are given (a generator's, in [−1, 1]) into the network's input; null: as they are.</param>
+    public FeatureNetwork(nn.Module<Tensor, Tensor> model, string feature, Func<Tensor, Tensor>? prepare = null)
     {
         if (model is not IFeatureTaps<Tensor> taps)
             throw new ArgumentException($"{model.GetType().Name} names no features; declare one (feature {feature}: h) in its .cmodel", nameof(model));
         _model = model;
         Feature = feature;
-        _features = x => taps.ForwardWithFeatures(x).Features;
+        _features = x => taps.ForwardWithFeatures(prepare is null ? x : prepare(x)).Features;
+        foreach (var p in model.parameters()) p.requires_grad_(false);
     }
 
     public string Feature { get; }
+
+    /// <summary>The feature map of a batch as a differentiable function of the images (the network's own weights stay frozen), for style and perceptual losses.</summary>
+    public Tensor Map(Tensor images)
+    {
+        _model.eval();
+        return Pick(_features(images).Named);
+    }
+
+    private Tensor Pick(System.Collections.Generic.IReadOnlyList<(string Name, Tensor Tensor)> named)
+    {
+        var found = named.FirstOrDefault(n => n.Name == Feature);
+        return found.Tensor ?? throw new ArgumentException($"{_model.GetType().Name} has no feature '{Feature}'; it names {string.Join(", ", named.Select(n => n.Name))}");
+    }
 
     /// <summary>Features [n, D] of images [n, ...], <paramref name="batch"/> at a time.</summary>
     public Tensor Of(Tensor images, int batch = 256)
@@ -38,11 +53,7 @@ public sealed class FeatureNetwork
         {
             using var scope = NewDisposeScope();
             var slice = images.narrow(0, start, Math.Min(batch, images.shape[0] - start)).to(device);
-            var named = _features(slice).Named;
-            var found = named.FirstOrDefault(n => n.Name == Feature);
-            if (found.Tensor is null)
-                throw new ArgumentException($"{_model.GetType().Name} has no feature '{Feature}'; it names {string.Join(", ", named.Select(n => n.Name))}");
-            parts.Add(found.Tensor.flatten(1).to(CPU).MoveToOuterDisposeScope());
+            parts.Add(Pick(_features(slice).Named).flatten(1).to(CPU).MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var p in parts) p.Dispose();

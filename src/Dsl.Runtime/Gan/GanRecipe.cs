@@ -25,15 +25,16 @@ public abstract class GanRecipe : IDisposable
     public IReadOnlyList<GanPart> Parts => _parts;
 
     /// <summary>Moves the models to the device and creates their optimizers (Adam at the options' rate and betas).</summary>
-    public void Prepare(Device device)
+    /// <param name="probe">A batch of sources on the device, for parts sized by a pass (distillation adapters).</param>
+    public void Prepare(Device device, Tensor probe)
     {
         foreach (var part in _parts) part.Optimizer.Dispose();
         _parts.Clear();
-        foreach (var (name, module, parameters) in Trained(device)) _parts.Add(new GanPart(name, module, Adam(parameters)));
+        foreach (var (name, module, parameters) in Trained(device, probe)) _parts.Add(new GanPart(name, module, Adam(parameters)));
     }
 
     /// <summary>The models to train (moved to <paramref name="device"/>), with the parameters their optimizer updates.</summary>
-    protected abstract IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device);
+    protected abstract IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device, Tensor probe);
 
     /// <summary>One training step on a batch; the losses by name.</summary>
     public abstract IReadOnlyDictionary<string, double> Step(Tensor source, Tensor target);

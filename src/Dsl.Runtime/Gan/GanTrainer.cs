@@ -31,7 +31,9 @@ public sealed class GanTrainer
     public GanSummary Fit(GanRecipe recipe, ImagePairs train, (Tensor Sources, Tensor Targets)? samples = null)
     {
         var device = Devices.Resolve(Options.Device);
-        recipe.Prepare(device);
+        // Seeded before the parts are made, so adapters a distiller creates start alike in every run.
+        manual_seed(Options.Seed);
+        using (var probe = train.Sources.narrow(0, 0, Math.Min(2, train.Sources.shape[0])).to(device)) recipe.Prepare(device, probe);
         var parts = recipe.Parts;
         var firstEpoch = 0;
         long step = 0;
@@ -40,10 +42,6 @@ public sealed class GanTrainer
             var state = Checkpoint.Load(path, parts[0].Module, parts[0].Optimizer, parts.Skip(1).Select(p => (p.Module, p.Optimizer)).ToList());
             (firstEpoch, step) = (state.EpochsDone, state.Steps);
             _output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
-        }
-        else
-        {
-            manual_seed(Options.Seed);
         }
         var history = new List<IReadOnlyDictionary<string, double>>();
         var clock = Stopwatch.StartNew();

@@ -18,7 +18,10 @@ public interface IGeneratorDistiller : IDisposable
     /// their optimizer updates; <c>WithStudent</c> ones (adapters) step on the student's loss, the
     /// others (a discriminator) in <see cref="TeacherPhase"/>. The recipe creates the optimizers.
     /// </summary>
-    IEnumerable<(string Name, nn.Module Module, IEnumerable<TorchSharp.Modules.Parameter> Parameters, bool WithStudent)> Trained(Device device);
+    /// <param name="probe">A batch of sources: one pass of student and teacher on it sizes the adapters.</param>
+    /// <param name="discriminatorInput">The recipe's pairing of a source and an image for its discriminator.</param>
+    IEnumerable<(string Name, nn.Module Module, IEnumerable<TorchSharp.Modules.Parameter> Parameters, bool WithStudent)> Trained(
+        Device device, Tensor probe, Func<Tensor, Tensor, Tensor> discriminatorInput);
 
     /// <summary>Student updates per teacher phase (DCD's n).</summary>
     int StudentSteps { get; }
@@ -40,11 +43,4 @@ public interface IGeneratorDistiller : IDisposable
 
     /// <summary>The latest update's unweighted terms by name, for the log.</summary>
     IReadOnlyDictionary<string, double> LastLosses { get; }
-}
-
-/// <summary>A generator declared with a generator-distillation method (<c>@distill(method: dcd, ...)</c>).</summary>
-public interface IDistilledGenerator
-{
-    /// <summary>The method's distiller for training this generator, or null when it trains alone (no teacher given).</summary>
-    IGeneratorDistiller? CreateDistiller(nn.Module<Tensor, Tensor> student);
 }

@@ -26,7 +26,7 @@ public sealed class Pix2Pix : GanRecipe
     public Pix2Pix(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, GanOptions options, double l1Weight = 100) : base(options)
     {
         (_generator, _discriminator, L1Weight) = (generator, discriminator, l1Weight);
-        _distiller = (generator as IDistilledGenerator)?.CreateDistiller(generator);
+        _distiller = (generator as IDistilledGenerator)?.Distillation.CreateDistiller(generator);
         if (_distiller != null && generator is not IFeatureTaps<Tensor>)
             throw new ArgumentException($"{generator.GetType().Name} is distilled at its named features, but names none");
     }
@@ -39,7 +39,7 @@ public sealed class Pix2Pix : GanRecipe
     /// <summary>What the discriminator sees: the source and the image, as channels.</summary>
     public static Tensor Pair(Tensor source, Tensor image) => cat(new[] { source, image }, 1);
 
-    protected override IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device)
+    protected override IEnumerable<(string Name, nn.Module Module, IEnumerable<Parameter> Parameters)> Trained(Device device, Tensor probe)
     {
         _generator.to(device);
         yield return ("generator", _generator, _generator.parameters());
@@ -49,7 +49,7 @@ public sealed class Pix2Pix : GanRecipe
             _discriminator.to(device);
             yield return ("discriminator", _discriminator, _discriminator.parameters());
         }
-        foreach (var (name, module, parameters, withStudent) in _distiller?.Trained(device) ?? Array.Empty<(string, nn.Module, IEnumerable<Parameter>, bool)>())
+        foreach (var (name, module, parameters, withStudent) in _distiller?.Trained(device, probe, Pair) ?? Array.Empty<(string, nn.Module, IEnumerable<Parameter>, bool)>())
         {
             if (withStudent) _withStudent.Add(name);
             yield return (name, module, parameters);

@@ -14,7 +14,13 @@ namespace Dsl.Parser.Methods;
 /// <c>hard</c>, DeiT's hard distillation: a distillation head (a copy of the classifier) learns
 /// the teacher's argmax, the task loss weighted 1 − hard and the head's loss hard, the two
 /// heads averaged at inference; <c>ranking</c>, the attention-ranking loss between student
-/// and teacher attention, on <c>pairs</c> sampled key pairs per query (0: all pairs).
+/// and teacher attention, on <c>pairs</c> sampled key pairs per query (0: all pairs). Those are
+/// <c>method: logits</c>, for classifiers. For generators, <c>method: features</c> matches the
+/// student's named features to the teacher's through trained 1×1 convolutions (weight
+/// <c>maps</c>), and <c>method: dcd</c> (discriminator-cooperated distillation) compares them
+/// through <c>discriminator</c>'s feature <c>layer</c> (weight <c>dcd</c>), with that
+/// discriminator trained alongside and <c>steps</c> student updates per teacher phase; both take
+/// <c>style</c> (Gram) and <c>perceptual</c> terms on a trained network's features.
 /// </summary>
 public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
 {
@@ -22,14 +28,26 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
 
     public override string Name => KindName;
 
+    private static readonly string[] LogitsArguments = { "soft", "temperature", "hard", "ranking", "pairs" };
+    private static readonly string[] FeaturesArguments = { "maps" };
+    private static readonly string[] DcdArguments = { "discriminator", "layer", "dcd", "steps" };
+
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
+        ParamSpec.Word("method", "logits", "features", "dcd"),
         new ParamSpec("teacher", ArgKind.Word, Required: true),
         ParamSpec.Float("soft", 0, min: 0),
         ParamSpec.Float("temperature", 1, min: 1e-3),
         ParamSpec.Float("hard", 0, min: 0, max: 1),
         ParamSpec.Float("ranking", 0, min: 0),
         ParamSpec.Int("pairs", 64, min: 0),
+        new ParamSpec("discriminator", ArgKind.Word),
+        new ParamSpec("layer", ArgKind.Word),
+        ParamSpec.Float("maps", 1, min: 0),
+        ParamSpec.Float("dcd", 1, min: 0),
+        ParamSpec.Float("style", 0, min: 0),
+        ParamSpec.Float("perceptual", 0, min: 0),
+        ParamSpec.Int("steps", 1, min: 1),
     };
 
     public override IReadOnlyCollection<string> Families { get; } = new string[0];
@@ -39,15 +57,26 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
     /// <summary>The model's distillation state.</summary>
     public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { "distillation" };
 
-    public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "DistillationState", "IDistilled" };
+    public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "DistillationState", "IDistilled", "GeneratorDistillation", "IDistilledGenerator" };
 
     protected override DistillSettings Bind(BoundArguments args) =>
-        new(args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete, args.Scalar("hard")!.Concrete,
-            args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong);
+        new(args.Word("method"), args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete, args.Scalar("hard")!.Concrete,
+            args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong, OptionalWord(args, "discriminator"), OptionalWord(args, "layer"),
+            args.Scalar("maps")!.Concrete, args.Scalar("dcd")!.Concrete, args.Scalar("style")!.Concrete, args.Scalar("perceptual")!.Concrete,
+            args.Scalar("steps")!.AsLong);
 
-    /// <summary>The teacher must be another model of this file.</summary>
+    private static string? OptionalWord(BoundArguments args, string name) => args[name].Value is WordValue w ? w.Word : null;
+
+    /// <summary>The teacher, and DCD's discriminator, must be other models of this file.</summary>
     protected override AnnotationProblem? CheckOnModel(DistillSettings s, ModelScope model)
     {
+        if (s.Discriminator is { } discriminator && (discriminator == model.Name || discriminator == s.Teacher || !model.ModelNames.Contains(discriminator)))
+        {
+            var why = discriminator == model.Name ? "is the student itself" : discriminator == s.Teacher ? "is the teacher" :
+                model.BlockNames.Contains(discriminator) ? "is a block" : "names no model";
+            return new($"DCD's discriminator must be another model of this file, but '{discriminator}' {why}{Suggestions.DidYouMean(discriminator, model.ModelNames.Where(m => m != model.Name && m != s.Teacher))}",
+                "discriminator", DistillDiagnostics.DiscriminatorNotModel);
+        }
         var teacher = s.Teacher;
         if (teacher == model.Name)
             return new($"model '{teacher}' cannot be its own teacher; name another model of this file", "teacher", DistillDiagnostics.OwnTeacher);
@@ -57,10 +86,31 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
             "teacher", DistillDiagnostics.TeacherNotModel);
     }
 
-    public override AnnotationProblem? Validate(BoundArguments args) =>
-        args.Scalar("soft")!.Concrete == 0 && args.Scalar("hard")!.Concrete == 0 && args.Scalar("ranking")!.Concrete == 0
-            ? new("@distill needs at least one loss weight: soft:, hard: or ranking:, such as @distill(teacher: Teacher, soft: 1)", Descriptor: DistillDiagnostics.NoLoss)
+    public override AnnotationProblem? Validate(BoundArguments args)
+    {
+        var method = args.Word("method");
+        var own = method switch { "logits" => LogitsArguments, "features" => FeaturesArguments, _ => DcdArguments };
+        var generator = new[] { "style", "perceptual" };
+        foreach (var name in LogitsArguments.Concat(FeaturesArguments).Concat(DcdArguments).Concat(generator))
+        {
+            if (!args.IsExplicit(name) || own.Contains(name) || (method != "logits" && generator.Contains(name))) continue;
+            var owner = LogitsArguments.Contains(name) ? "logits" : FeaturesArguments.Contains(name) ? "features" : DcdArguments.Contains(name) ? "dcd" : "features or dcd";
+            return new($"{name} belongs to method: {owner}, but this @distill uses method: {method}", name, DistillDiagnostics.OtherMethodsArgument);
+        }
+        if (method == "dcd" && (!args.IsExplicit("discriminator") || !args.IsExplicit("layer")))
+            return new($"DCD compares the generators' features through a discriminator: name it and its feature, such as @distill(method: dcd, teacher: Teacher, discriminator: PatchDiscriminator, layer: hidden)",
+                args.IsExplicit("discriminator") ? "layer" : null, DistillDiagnostics.NoDiscriminator);
+        var weights = method switch
+        {
+            "logits" => new[] { "soft", "hard", "ranking" },
+            "features" => new[] { "maps", "style", "perceptual" },
+            _ => new[] { "dcd", "style", "perceptual" },
+        };
+        return weights.All(w => args.Scalar(w)!.Concrete == 0)
+            ? new($"@distill needs at least one loss weight: {string.Join(", ", weights.Select(w => w + ":"))}, such as @distill({(method == "logits" ? "" : $"method: {method}, ")}teacher: Teacher, {weights[0]}: 1)",
+                Descriptor: DistillDiagnostics.NoLoss)
             : null;
+    }
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => DistillDiagnostics.All;
 
@@ -72,6 +122,7 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
     /// </summary>
     protected override TensorValue? AssembleModel(ModelAssembly model, DistillSettings s, BoundArguments args, TensorValue output)
     {
+        if (s.ForGenerator) return AssembleGenerator(model, s, args, output);
         if (s.Hard > 0)
         {
             // The output is the variable the last statement assigned, or an expression.
@@ -107,6 +158,30 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
             },
             "@distill: the teacher model, the weights of the distillation losses, the distillation head's logits.",
             "Distillation", "What Distiller reads: the teacher, the loss weights, the distillation head's latest logits.", Interface: "IDistilled"));
+        return output;
+    }
+
+    /// <summary>A distilled generator holds its <c>GeneratorDistillation</c>; it must name the features that are distilled.</summary>
+    private static TensorValue? AssembleGenerator(ModelAssembly model, DistillSettings s, BoundArguments args, TensorValue output)
+    {
+        if (model.Features.Count == 0)
+        {
+            model.Diagnostics.Report(DistillDiagnostics.NoFeatures, args.SpanOf("method"),
+                $"method: {s.Method} distils the generator at its named features, but it names none; name them in the student and the teacher, such as 'feature down: h'");
+            return null;
+        }
+        ArgCode Name(string? word) => word is null ? new NullCode() : new WordCode(word);
+        model.Members.Add(new MethodMember("distillation", "GeneratorDistillation",
+            new[]
+            {
+                new ConstructionArg("teacher", new TypeCode(s.Teacher)), new ConstructionArg("method", new WordCode(s.Method)),
+                new ConstructionArg("discriminator", s.Discriminator is null ? new NullCode() : new TypeCode(s.Discriminator)),
+                new ConstructionArg("layer", Name(s.Layer)), new ConstructionArg("maps", new RealCode(s.Maps)), new ConstructionArg("dcd", new RealCode(s.Dcd)),
+                new ConstructionArg("style", new RealCode(s.Style)), new ConstructionArg("perceptual", new RealCode(s.Perceptual)),
+                new ConstructionArg("steps", new ScalarCode(ScalarExpr.Int(s.Steps))),
+            },
+            $"@distill(method: {s.Method}): the teacher, the discriminator, the loss weights and the student updates per teacher phase.",
+            "Distillation", "What a GAN recipe reads to distil this generator: give the trained teacher with From(...).", Interface: "IDistilledGenerator"));
         return output;
     }
 }

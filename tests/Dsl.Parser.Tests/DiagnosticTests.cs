@@ -144,6 +144,14 @@ public class DiagnosticTests
             "hard distillation trains a distillation head beside the classifier, so the model's output must come straight from a linear layer (its classifier)" },
         { "CM0405", Student("@distill(teacher: T, hard: 0.5)", "x -> linear(4) as linear_dist -> linear(3)"), 5, 30,
             "the distillation head would be named 'linear_dist', which this model already uses; rename the classifier with 'as'" },
+        { "CM0406", Student("@distill(method: dcd, teacher: T, discriminator: T, layer: h, soft: 1)"), 5, 71,
+            "soft belongs to method: logits, but this @distill uses method: dcd" },
+        { "CM0407", Student("@distill(method: dcd, teacher: T, discriminator: T)"), 5, 9,
+            "DCD compares the generators' features through a discriminator: name it and its feature, such as @distill(method: dcd, teacher: Teacher, discriminator: PatchDiscriminator, layer: hidden)" },
+        { "CM0408", Student("@distill(method: dcd, teacher: T, discriminator: D, layer: h)"), 5, 43,
+            "DCD's discriminator must be another model of this file, but 'D' names no model" },
+        { "CM0409", Student("@distill(method: features, teacher: T)"), 5, 18,
+            "method: features distils the generator at its named features, but it names none; name them in the student and the teacher, such as 'feature down: h'" },
     };
 
     [Theory]

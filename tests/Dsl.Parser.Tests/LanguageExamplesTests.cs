@@ -18,6 +18,30 @@ public class LanguageExamplesTests
         Assert.Equal("[N, 1000]", model.Cost.Output.ToString());
     }
 
+    [Fact]
+    public void CycleGANs_ResNet_generator_costs_the_published_56_8_GMACs_and_11_378_M_parameters()
+    {
+        var result = CompileSample("Generators.cmodel");
+        var model = Model(result, "CycleGanGenerator");
+        // GAN Compression (Li et al., 2020), Table 1: CycleGAN 56.8 GMACs, 11.3 M parameters; the
+        // reference code prints 11.378 M. By the rule at 256×256: 7×7 stem 256²·64·3·49; downsamplings
+        // 128²·128·64·9 and 64²·256·128·9; 18 residual convolutions 64²·256·256·9; transposed
+        // convolutions count output elements × in_channels × 9: 128²·128·256·9 and 256²·64·128·9;
+        // last 7×7 256²·3·64·49.
+        const long k = 1;
+        var macs = k * 65536 * 64 * 3 * 49 + k * 16384 * 128 * 64 * 9 + k * 4096 * 256 * 128 * 9 + 18 * k * 4096 * 256 * 256 * 9
+                   + k * 16384 * 128 * 256 * 9 + k * 65536 * 64 * 128 * 9 + k * 65536 * 3 * 64 * 49;
+        Assert.Equal(macs, model.Cost.Macs);
+        Assert.InRange(model.Cost.Macs / 1e9, 56.75, 56.85);
+        // Convolutions with biases (instance norm without affine adds none).
+        Assert.Equal((3 * 64 * 49 + 64) + (64 * 128 * 9 + 128) + (128 * 256 * 9 + 256) + 18 * (256 * 256 * 9 + 256)
+                     + (256 * 128 * 9 + 128) + (128 * 64 * 9 + 64) + (64 * 3 * 49 + 3), model.Cost.Params);
+        Assert.Equal(11_378_179, model.Cost.Params);
+        // The sample's student is 4× narrower than its teacher: about 16× fewer MACs.
+        var ratio = (double)Model(result, "ShoeTeacher").Cost.Macs / Model(result, "ShoeStudent").Cost.Macs;
+        Assert.InRange(ratio, 14, 16);
+    }
+
     private static ModelResult Model(CompilationResult result, string name)
     {
         Assert.False(result.HasErrors, Errors(result));

@@ -107,7 +107,7 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
             _ => new[] { "dcd", "style", "perceptual" },
         };
         return weights.All(w => args.Scalar(w)!.Concrete == 0)
-            ? new($"@distill needs at least one loss weight: {string.Join(", ", weights.Select(w => w + ":"))}, such as @distill({(method == "logits" ? "" : $"method: {method}, ")}teacher: Teacher, {weights[0]}: 1)",
+            ? new($"@distill needs at least one loss weight: {string.Join(", ", weights.Take(weights.Length - 1).Select(w => w + ":"))} or {weights[weights.Length - 1]}:, such as @distill({(method == "logits" ? "" : $"method: {method}, ")}teacher: Teacher, {weights[0]}: 1)",
                 Descriptor: DistillDiagnostics.NoLoss)
             : null;
     }

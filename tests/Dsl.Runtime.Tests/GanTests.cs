@@ -112,6 +112,23 @@ public class GanTests
         Assert.True(pairs.Sources.abs().eq(1).all().item<bool>());
     }
 
+    [Fact]
+    public void Unpaired_domains_are_two_classes_and_the_shorter_repeats_within_an_epoch()
+    {
+        using var images = rand(7, 1, 28, 28, generator: new Generator(13));
+        using var labels = tensor(new long[] { 7, 9, 7, 7, 1, 9, 7 });
+        using var split = new ImageClassificationData(images.alias(), labels.alias(), 10, "test");
+        using var domains = ShoeEdges.Unpaired(split, 7, 9);
+        Assert.False(domains.Paired);
+        Assert.Equal((4L, 2L), (domains.Sources.shape[0], domains.Targets.shape[0]));
+        var batches = domains.Batches(2, seed: 0, CPU).ToList();
+        // Four sneakers make two batches of two; the two ankle boots come round once per batch.
+        Assert.Equal(2, batches.Count);
+        var boots = batches.SelectMany(b => Enumerable.Range(0, 2).Select(i => b.Target[i].sum().item<float>())).ToList();
+        Assert.Equal(2, boots.Distinct().Count());
+        Assert.Equal(boots.Take(2).OrderBy(v => v), boots.Skip(2).OrderBy(v => v));
+    }
+
     /// <summary>A DCD distiller for <paramref name="student"/>, prepared on a probe batch.</summary>
     private static (GeneratorDistiller Distiller, nn.Module Adapters, TinyPatchD Discriminator, Dictionary<string, TorchSharp.Modules.OptimizerHelper> Optimizers)
         Dcd(nn.Module<Tensor, Tensor> student, TinyTeacherG teacher, Tensor probe)

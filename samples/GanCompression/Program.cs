@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 // (ngf 64), then a student 4× narrower (ngf 16) trained alone, with pixel-wise feature
 // distillation, and with DCD (its collaborative discriminator as adversary). FID on the test
 // shoes with a Fashion-MNIST classifier's pooled features, over several seeds.
-//   dotnet run -c Release [-- --train-pairs 6000] [--test-pairs 2000] [--teacher-epochs 8] [--epochs 5] [--seeds 0,1,2] [--subset]
+//   dotnet run -c Release [-- --train-pairs 6000] [--test-pairs 2000] [--teacher-epochs 8] [--epochs 5] [--seeds 0,1,2] [--subset] [--vgg16 vgg16.pth]
 var arguments = new ProgramArguments(args);
 var (trainPairs, testPairs) = (arguments.Int("--train-pairs", 6000), arguments.Int("--test-pairs", 2000));
 var (teacherEpochs, epochs, batch) = (arguments.Int("--teacher-epochs", 8), arguments.Int("--epochs", 5), arguments.Int("--batch", 16));
@@ -41,7 +41,10 @@ if (!File.Exists(featuresPath))
 PyTorchWeights.Load(featureModel, featuresPath);
 // Generator images are 32×32 in [−1, 1]; the classifier reads 28×28 in [0, 1].
 var features = new FeatureNetwork(featureModel, "pooled", x => (x.narrow(2, 2, 28).narrow(3, 2, 28) + 1) / 2);
-var styleNetwork = new FeatureNetwork(featureModel, "maps", x => (x.narrow(2, 2, 28).narrow(3, 2, 28) + 1) / 2);
+// DCD's style terms read VGG-16's relu2_2 when its torchvision weights are given (ImageNet's
+// normalisation, the gray image on all three channels, 64×64); else the classifier's maps.
+var styleNetwork = arguments.String("--vgg16") is { } vggPath ? Vgg16(vggPath) : new FeatureNetwork(featureModel, "maps", x => (x.narrow(2, 2, 28).narrow(3, 2, 28) + 1) / 2);
+Console.WriteLine($"style network: {styleNetwork.Feature} of {(arguments.String("--vgg16") is { } v ? $"VGG-16 ({v})" : "the Fashion-MNIST classifier")}");
 Console.WriteLine($"FID floor (test shoes against training shoes, {test.Count} each): {features.Fid(test.Targets, train.Targets.narrow(0, 0, test.Count)):0.00}");
 
 // The teacher, trained once with Pix2Pix's losses.
@@ -127,6 +130,15 @@ static Tensor Translate(nn.Module<Tensor, Tensor> generator, Tensor sources)
     var parts = new List<Tensor>();
     for (long i = 0; i < sources.shape[0]; i += 256) parts.Add(generator.forward(sources.narrow(0, i, Math.Min(256, sources.shape[0] - i))));
     return cat(parts, 0);
+}
+
+static FeatureNetwork Vgg16(string path)
+{
+    var vgg = new Vgg16Features();
+    PyTorchWeights.Load(vgg, path, rename: key => key.StartsWith("features.") && key.Split('.') is [_, var index, var kind] && vgg.state_dict().ContainsKey($"conv{index}.{kind}") ? $"conv{index}.{kind}" : null);
+    var mean = tensor(new float[] { 0.485f, 0.456f, 0.406f }).reshape(1, 3, 1, 1);
+    var std = tensor(new float[] { 0.229f, 0.224f, 0.225f }).reshape(1, 3, 1, 1);
+    return new FeatureNetwork(vgg, "relu2_2", x => (nn.functional.interpolate((x + 1) / 2, size: new long[] { 64, 64 }, mode: InterpolationMode.Bilinear).expand(-1, 3, -1, -1) - mean.to(x.device)) / std.to(x.device));
 }
 
 static string Slug(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();

@@ -49,6 +49,22 @@ public class WeightsTests
     }
 
     [Fact]
+    public void Renamed_keys_load_a_file_saved_under_other_names_and_keys_mapped_to_null_are_left_out()
+    {
+        // A checkpoint of a wrapper (keys "net.*", plus a head the model lacks), as a torchvision VGG-16 holds a classifier beside its features.
+        using var saved = new TinyNet();
+        using var wrapper = nn.Sequential(("net", saved), ("extra", nn.Linear(2, 2)));
+        Assert.Contains("net.conv2d.weight", wrapper.state_dict().Keys);
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.safetensors");
+        PyTorchWeights.Save(wrapper, path);
+        using var model = new TinyNet();
+        Assert.Throws<DataFormatException>(() => PyTorchWeights.Load(model, path));
+        Assert.True(PyTorchWeights.Load(model, path, rename: k => k.StartsWith("net.") ? k["net.".Length..] : null).IsExact);
+        foreach (var (key, value) in saved.state_dict()) Assert.True(value.allclose(model.state_dict()[key], rtol: 0, atol: 0), key);
+        File.Delete(path);
+    }
+
+    [Fact]
     public void A_mismatched_file_is_reported_by_key_and_changes_nothing()
     {
         using var model = new FashionResNet();

@@ -20,9 +20,22 @@ public static class PyTorchWeights
     /// or shapes differ, changing nothing; otherwise the matching tensors load and the report
     /// says what did not.
     /// </summary>
-    public static LoadReport Load(nn.Module module, string path, bool strict = true)
+    /// <param name="rename">Maps the file's keys to the model's (torchvision's VGG-16 keeps its
+    /// convolutions at <c>features.0</c>, <c>features.2</c>, ...; a .cmodel names them); null keeps
+    /// them. Keys it maps to null are left out.</param>
+    public static LoadReport Load(nn.Module module, string path, bool strict = true, Func<string, string?>? rename = null)
     {
         var tensors = Read(path);
+        if (rename != null)
+        {
+            var renamed = new Dictionary<string, Tensor>();
+            foreach (var (key, value) in tensors)
+            {
+                if (rename(key) is { } name) renamed[name] = value;
+                else value.Dispose();
+            }
+            tensors = renamed;
+        }
         try
         {
             return StateDicts.Apply(module, tensors, strict, path);

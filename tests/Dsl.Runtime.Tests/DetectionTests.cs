@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Dsl.Runtime.Detection;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Tests;
+
+/// <summary>Q-DETR's groundwork: box arithmetic and GIoU, the optimal assignment against scipy, COCO's AP on hand-worked cases.</summary>
+public class DetectionTests
+{
+    [Fact]
+    public void GIoU_is_1_for_identical_boxes_and_its_definition_elsewhere()
+    {
+        using var a = tensor(new float[] { 0, 0, 2, 2 }).reshape(1, 4);
+        using var b = tensor(new float[] { 1, 1, 3, 3, 0, 0, 2, 2, 10, 10, 11, 11, 0, 0, 2, 1 }).reshape(4, 4);
+        var giou = Boxes.GeneralisedIou(a, b).data<float>().ToArray();
+        // Overlap 1, union 7, enclosing 3×3 = 9: 1/7 − 2/9.
+        Assert.Equal(1 / 7.0 - 2 / 9.0, giou[0], 5);
+        Assert.Equal(1, giou[1], 6);
+        // Disjoint and far apart: IoU 0, union 5, enclosing 11² = 121: −116/121, towards −1.
+        Assert.Equal(-116 / 121.0, giou[2], 5);
+        // Inside: IoU 2/4 and the enclosing box is the union: 0.5.
+        Assert.Equal(0.5, giou[3], 6);
+    }
+
+    [Fact]
+    public void Centre_and_corner_forms_convert_both_ways()
+    {
+        using var centre = tensor(new float[] { 0.5f, 0.4f, 0.2f, 0.6f }).reshape(1, 4);
+        using var corners = Boxes.CentreToCorners(centre);
+        Assert.Equal(new[] { 0.4f, 0.1f, 0.6f, 0.7f }, corners.data<float>().ToArray().Select(v => MathF.Round(v, 5)));
+        using var back = Boxes.CornersToCentre(corners);
+        Assert.True(back.allclose(centre, atol: 1e-6));
+    }
+
+    [Fact]
+    public void The_assignment_is_scipys_optimum()
+    {
+        var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "assignment.json"))).RootElement;
+        foreach (var c in fixture.GetProperty("cases").EnumerateArray())
+        {
+            var rows = c.GetProperty("cost").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+            var cost = new double[rows.Length, rows[0].Length];
+            for (var i = 0; i < rows.Length; i++)
+            for (var j = 0; j < rows[0].Length; j++) cost[i, j] = rows[i][j];
+            var pairs = Assignment.Solve(cost);
+            Assert.Equal(Math.Min(rows.Length, rows[0].Length), pairs.Length);
+            Assert.Equal(pairs.Length, pairs.Select(p => p.Column).Distinct().Count());
+            Assert.Equal(c.GetProperty("total").GetDouble(), pairs.Sum(p => cost[p.Row, p.Column]), 9);
+            Assert.Equal(c.GetProperty("rows").EnumerateArray().Select(v => v.GetInt32()), pairs.Select(p => p.Row));
+            Assert.Equal(c.GetProperty("columns").EnumerateArray().Select(v => v.GetInt32()), pairs.Select(p => p.Column));
+        }
+    }
+
+    [Fact]
+    public void The_assignment_beats_the_greedy_choice()
+    {
+        // Greedy takes (0, 0) = 1 and then (1, 1) = 10; the optimum is (0, 1) + (1, 0) = 2 + 3.
+        var pairs = Assignment.Solve(new double[,] { { 1, 2 }, { 3, 10 } });
+        Assert.Equal(new[] { (0, 1), (1, 0) }, pairs);
+    }
+
+    private static LabelledBox Truth(int image, double x0, double y0, double x1, double y1, int c = 0) => new(image, c, x0, y0, x1, y1);
+
+    private static LabelledBox Found(int image, double x0, double y0, double x1, double y1, double score, int c = 0) => new(image, c, x0, y0, x1, y1, score);
+
+    [Fact]
+    public void A_perfect_detection_has_AP_1()
+    {
+        var m = AveragePrecision.Evaluate(new[] { Found(0, 0, 0, 10, 10, 0.9) }, new[] { Truth(0, 0, 0, 10, 10) });
+        Assert.Equal((1.0, 1.0, 1.0), (m.Ap, m.Ap50, m.Ap75));
+    }
+
+    [Fact]
+    public void A_false_positive_ranked_first_halves_the_precision_at_every_recall()
+    {
+        // Ranks: a miss (precision 0, recall 0), then the hit (precision ½, recall 1); the envelope is ½ from recall 0 to 1.
+        var m = AveragePrecision.Evaluate(new[] { Found(0, 50, 50, 60, 60, 0.9), Found(0, 0, 0, 10, 10, 0.8) }, new[] { Truth(0, 0, 0, 10, 10) });
+        Assert.Equal(0.5, m.Ap, 12);
+        // Ranked the other way round it costs nothing.
+        var swapped = AveragePrecision.Evaluate(new[] { Found(0, 50, 50, 60, 60, 0.7), Found(0, 0, 0, 10, 10, 0.8) }, new[] { Truth(0, 0, 0, 10, 10) });
+        Assert.Equal(1, swapped.Ap, 12);
+    }
+
+    [Fact]
+    public void Half_the_boxes_found_gives_precision_1_up_to_recall_one_half()
+    {
+        // Recalls 0, 0.01, …, 0.50 (51 of the 101 points) read precision 1; the rest 0.
+        var m = AveragePrecision.Evaluate(new[] { Found(0, 0, 0, 10, 10, 0.9) }, new[] { Truth(0, 0, 0, 10, 10), Truth(1, 0, 0, 10, 10) });
+        Assert.Equal(51 / 101.0, m.Ap, 12);
+    }
+
+    [Fact]
+    public void An_overlap_of_0_62_counts_at_the_thresholds_up_to_0_60()
+    {
+        // IoU 62/100 (a 10×10 box against one shifted to cover 6.2 of its width): a hit at 0.50, 0.55, 0.60 of the ten thresholds.
+        var m = AveragePrecision.Evaluate(new[] { Found(0, 0, 0, 10, 10, 0.9) }, new[] { Truth(0, 0, 0, 10, 6.2) });
+        Assert.Equal(0.3, m.Ap, 12);
+        Assert.Equal((1.0, 0.0), (m.Ap50, m.Ap75));
+    }
+
+    [Fact]
+    public void A_ground_truth_is_matched_once_and_classes_are_averaged()
+    {
+        // Class 0: two boxes, two detections of the first: the second is a false positive, so recall
+        // stops at ½ (AP 51/101; matched twice it would reach 1). Class 1: the only detection
+        // misses: AP 0. Class 2 has no ground truth and is left out of the mean.
+        var m = AveragePrecision.Evaluate(
+            new[] { Found(0, 0, 0, 10, 10, 0.9), Found(0, 0, 0, 10, 10, 0.8), Found(0, 20, 20, 30, 30, 0.9, c: 1), Found(0, 0, 0, 5, 5, 0.9, c: 2) },
+            new[] { Truth(0, 0, 0, 10, 10), Truth(0, 50, 50, 60, 60), Truth(0, 0, 0, 10, 10, c: 1) });
+        Assert.Equal(51 / 202.0, m.Ap, 12);
+        Assert.Equal(51 / 101.0, m.PerClass[0], 12);
+        Assert.Equal(0, m.PerClass[1], 12);
+        Assert.True(double.IsNaN(m.PerClass[2]));
+    }
+}

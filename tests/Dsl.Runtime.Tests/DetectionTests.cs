@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dsl.Runtime.Data;
 using Dsl.Runtime.Detection;
 using static TorchSharp.torch;
 
@@ -111,5 +112,36 @@ public class DetectionTests
         Assert.Equal(51 / 101.0, m.PerClass[0], 12);
         Assert.Equal(0, m.PerClass[1], 12);
         Assert.True(double.IsNaN(m.PerClass[2]));
+    }
+
+    [Fact]
+    public void Object_canvases_are_reproducible_and_each_box_is_its_items_visible_extent()
+    {
+        var test = FashionMnist.LoadSplit(FashionMnist.Locate(null, full: false), "t10k");
+        using var a = ObjectCanvases.Generate(test, 12, seed: 3);
+        using var b = ObjectCanvases.Generate(test, 12, seed: 3);
+        Assert.True(a.Images.allclose(b.Images, 0, 0));
+        Assert.Equal(a.Targets.SelectMany(t => t.Classes), b.Targets.SelectMany(t => t.Classes));
+        using var other = ObjectCanvases.Generate(test, 12, seed: 4);
+        Assert.False(a.Images.allclose(other.Images, 0, 0));
+        for (var n = 0; n < 12; n++)
+        {
+            var target = a.Targets[n];
+            Assert.InRange(target.Count, ObjectCanvases.MinObjects, ObjectCanvases.MaxObjects);
+            var inked = a.Images[n, 0].gt(ObjectCanvases.Ink);
+            var covered = zeros_like(inked);
+            foreach (var box in target.Labelled(n, 64, 64))
+            {
+                var (x0, y0, x1, y1) = ((long)Math.Round(box.X0), (long)Math.Round(box.Y0), (long)Math.Round(box.X1), (long)Math.Round(box.Y1));
+                Assert.True(x0 >= 0 && y0 >= 0 && x1 <= 64 && y1 <= 64 && x1 > x0 && y1 > y0);
+                var region = inked.narrow(0, y0, y1 - y0).narrow(1, x0, x1 - x0);
+                // Tight: ink on each of the box's four edges.
+                Assert.True(region.select(0, 0).any().item<bool>() && region.select(0, -1).any().item<bool>());
+                Assert.True(region.select(1, 0).any().item<bool>() && region.select(1, -1).any().item<bool>());
+                covered.narrow(0, y0, y1 - y0).narrow(1, x0, x1 - x0).fill_(true);
+            }
+            // No ink outside the boxes.
+            Assert.False(inked.logical_and(covered.logical_not()).any().item<bool>());
+        }
     }
 }

@@ -144,4 +144,40 @@ public class DetectionTests
             Assert.False(inked.logical_and(covered.logical_not()).any().item<bool>());
         }
     }
+
+    private static DetectionTarget Target(long[] classes, params float[][] boxes)
+    {
+        var array = new float[boxes.Length, 4];
+        for (var i = 0; i < boxes.Length; i++)
+        for (var j = 0; j < 4; j++) array[i, j] = boxes[i][j];
+        return new DetectionTarget(classes, array);
+    }
+
+    [Fact]
+    public void The_matcher_pairs_each_object_with_the_query_that_predicts_it()
+    {
+        // Query 0 predicts object 1, query 2 object 0, query 1 nothing near either.
+        var target = Target(new long[] { 0, 1 }, new[] { 0.3f, 0.3f, 0.2f, 0.2f }, new[] { 0.7f, 0.7f, 0.2f, 0.2f });
+        using var boxes = tensor(new float[] { 0.7f, 0.7f, 0.2f, 0.2f, 0.1f, 0.9f, 0.05f, 0.05f, 0.3f, 0.3f, 0.2f, 0.2f }).reshape(1, 3, 4);
+        using var logits = zeros(1, 3, 3);
+        var matches = new SetCriterion().Match(logits, boxes, new[] { target });
+        Assert.Equal(new[] { (0, 1), (2, 0) }, matches[0]);
+    }
+
+    [Fact]
+    public void The_set_loss_weighs_no_object_by_a_tenth_and_averages_boxes_over_objects()
+    {
+        // One class plus "no object"; one object. Query 0 sits on it with logits [0, 0]; query 1 is
+        // elsewhere with logits [2, 0] and must learn "no object": CE = (1·ln 2 + 0.1·ln(1 + e²)) / 1.1.
+        var target = Target(new long[] { 0 }, new[] { 0.5f, 0.5f, 0.4f, 0.4f });
+        using var boxes = tensor(new float[] { 0.5f, 0.5f, 0.4f, 0.2f, 0.1f, 0.1f, 0.1f, 0.1f }).reshape(1, 2, 4);
+        using var logits = tensor(new float[] { 0, 0, 2, 0 }).reshape(1, 2, 2);
+        var (loss, terms, matches) = new SetCriterion().Compute(logits, boxes, new[] { target });
+        Assert.Equal(new[] { (0, 0) }, matches[0]);
+        Assert.Equal((Math.Log(2) + 0.1 * Math.Log(1 + Math.Exp(2))) / 1.1, terms.Classification, 5);
+        // L1 |0.2 − 0.4| = 0.2; the boxes [0.3, 0.3, 0.7, 0.7] and [0.3, 0.4, 0.7, 0.6]: IoU ½, enclosing = union, 1 − GIoU = ½.
+        Assert.Equal(0.2, terms.BoxL1, 5);
+        Assert.Equal(0.5, terms.Giou, 5);
+        Assert.Equal(terms.Classification + 5 * 0.2 + 2 * 0.5, loss.item<float>(), 4);
+    }
 }

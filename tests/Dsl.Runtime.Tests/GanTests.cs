@@ -288,4 +288,41 @@ public class GanTests
         var after = new nn.Module[] { ga, gb, da, db };
         for (var k = 0; k < 4; k++) Assert.False(Same(before[k], after[k]));
     }
+
+    [Fact]
+    public void A_Pix2Pix_step_is_the_discriminator_step_then_the_generator_step_written_out()
+    {
+        manual_seed(14);
+        using var generator = new TinyStudentG();
+        using var discriminator = new TinyPatchD();
+        using var g = new TinyStudentG();
+        using var d = new TinyPatchD();
+        g.load_state_dict(generator.state_dict());
+        d.load_state_dict(discriminator.state_dict());
+        using var a = rand(4, 1, 8, 8, generator: new Generator(15)) * 2 - 1;
+        using var b = rand(4, 1, 8, 8, generator: new Generator(16)) * 2 - 1;
+        using var recipe = new Pix2Pix(generator, discriminator, new GanOptions(1));
+        recipe.Prepare(CPU, a);
+        var losses = recipe.Step(a, b);
+
+        // By hand: D on ½·(MSE(D(a, b), 1) + MSE(D(a, G(a) detached), 0)); then G on MSE(D(a, G(a)), 1) + 100·|G(a) − b|₁; Adam(2e-4, 0.5, 0.999) each.
+        using var optD = optim.Adam(d.parameters(), 2e-4, 0.5, 0.999);
+        using var optG = optim.Adam(g.parameters(), 2e-4, 0.5, 0.999);
+        g.train();
+        var fake = g.forward(a);
+        optD.zero_grad();
+        var realScore = d.forward(cat(new[] { a, b }, 1));
+        var fakeScore = d.forward(cat(new[] { a, fake.detach() }, 1));
+        var lossD = 0.5 * ((realScore - 1).square().mean() + fakeScore.square().mean());
+        lossD.backward();
+        optD.step();
+        optG.zero_grad();
+        var lossG = (d.forward(cat(new[] { a, fake }, 1)) - 1).square().mean() + 100 * (fake - b).abs().mean();
+        lossG.backward();
+        optG.step();
+
+        Assert.Equal(lossD.item<float>(), losses["D"], 5);
+        Assert.All(generator.state_dict(), kv => Assert.True(kv.Value.allclose(g.state_dict()[kv.Key], rtol: 1e-5, atol: 1e-7), kv.Key));
+        Assert.All(discriminator.state_dict(), kv => Assert.True(kv.Value.allclose(d.state_dict()[kv.Key], rtol: 1e-5, atol: 1e-7), kv.Key));
+    }
 }

@@ -45,7 +45,8 @@ internal sealed class CSharpFieldTypes : IConstructionVisitor<string>
 {
     public static readonly CSharpFieldTypes Instance = new();
 
-    public string Layer(LayerConstruction l) => l.Style == FieldStyle.Parameter ? "Parameter" : "nn.Module<Tensor, Tensor>";
+    public string Layer(LayerConstruction l) =>
+        l.Style == FieldStyle.Parameter ? "Parameter" : $"nn.Module<{string.Join(", ", Enumerable.Repeat("Tensor", l.Inputs + 1))}>";
 
     public string Block(BlockConstruction b) => b.Block;
 

@@ -180,4 +180,64 @@ public class DetectionTests
         Assert.Equal(0.5, terms.Giou, 5);
         Assert.Equal(terms.Classification + 5 * 0.2 + 2 * 0.5, loss.item<float>(), 4);
     }
+
+    [Fact]
+    public void Sine_positions_follow_DETRs_formula()
+    {
+        // C = 8: four features per coordinate at 10000^(2⌊i/2⌋/4) = 1, 1, 100, 100; unnormalised y, x count from 1.
+        using var map = zeros(1, 8, 2, 1);
+        using var pos = new SinePosition(10000, normalize: false).forward(map);
+        Assert.Equal(new long[] { 1, 2, 8 }, pos.shape);
+        // The token at row 1, column 0: y = 2, x = 1.
+        var expected = new[] { Math.Sin(2), Math.Cos(2), Math.Sin(0.02), Math.Cos(0.02), Math.Sin(1), Math.Cos(1), Math.Sin(0.01), Math.Cos(0.01) };
+        Assert.Equal(expected, pos[0, 1].data<float>().ToArray().Select(v => (double)v), new PrecisionComparer(5));
+        // Normalised, the last row and column reach 2π (less DETR's 1e-6).
+        using var normalised = new SinePosition(10000, normalize: true).forward(map);
+        Assert.Equal(Math.Sin(2 * Math.PI * 2 / (2 + 1e-6)), normalised[0, 1, 0].item<float>(), 5);
+    }
+
+    private sealed class PrecisionComparer(int digits) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) < Math.Pow(10, -digits);
+        public int GetHashCode(double value) => 0;
+    }
+
+    [Fact]
+    public void A_DETR_declared_in_cmodel_has_DETRs_keys_and_trains_on_the_set_loss()
+    {
+        manual_seed(20);
+        using var model = new TinyDetr();
+        var keys = model.state_dict().Keys.ToList();
+        foreach (var key in new[] { "input_proj.weight", "encoder.self_attn.in_proj_weight", "encoder.self_attn.in_proj_bias", "encoder.self_attn.out_proj.weight",
+                     "encoder.linear1.weight", "encoder.norm2.bias", "query_embed.weight", "decoder.self_attn.in_proj_weight", "decoder.multihead_attn.out_proj.bias",
+                     "decoder.norm3.weight", "class_embed.weight" })
+            Assert.Contains(key, keys);
+        using var images = rand(4, 1, 32, 32, generator: new Generator(21));
+        var targets = Enumerable.Range(0, 4).Select(i => Target(new long[] { i }, new[] { 0.2f + 0.1f * i, 0.5f, 0.2f, 0.3f })).ToList();
+        var criterion = new SetCriterion();
+        using var optimizer = optim.AdamW(model.parameters(), 1e-3);
+        model.train();
+        double? first = null;
+        double last = 0;
+        for (var step = 0; step < 30; step++)
+        {
+            using var scope = NewDisposeScope();
+            var outputs = model.forward(images);
+            Assert.Equal(new long[] { 4, 6, 11 }, outputs.logits.shape);
+            Assert.Equal(new long[] { 4, 6, 4 }, outputs.boxes.shape);
+            var (loss, _, _) = criterion.Compute(outputs.logits, outputs.boxes, targets);
+            optimizer.zero_grad();
+            loss.backward();
+            // Every parameter gets a gradient, the queries and the cross-attention included, except
+            // where the first decoder layer's zero targets leave none at initialisation, as in DETR:
+            // its self-attention's values are 0 (zero biases), so its weights and norm1's scale see zeros.
+            var exempt = new[] { "decoder.self_attn.in_proj_weight", "decoder.self_attn.out_proj.weight", "decoder.norm1.weight" };
+            if (step == 0)
+                Assert.All(model.named_parameters().Where(p => !exempt.Contains(p.name)), p => Assert.True(p.parameter.grad is { } g && g.abs().sum().item<float>() > 0, p.name));
+            optimizer.step();
+            first ??= loss.item<float>();
+            last = loss.item<float>();
+        }
+        Assert.True(last < first * 0.85, $"the set loss went from {first} to {last}");
+    }
 }

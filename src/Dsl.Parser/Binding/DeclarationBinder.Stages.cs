@@ -6,6 +6,7 @@ using Dsl.Parser.Diagnostics;
 using Dsl.Parser.Layers;
 using Dsl.Parser.Semantics;
 using Dsl.Parser.Syntax;
+using Dsl.Parser.Text;
 
 namespace Dsl.Parser.Binding;
 
@@ -61,9 +62,11 @@ internal sealed partial class DeclarationBinder
     {
         _file.CountLayer();
         var own = BindAnnotations(stage.Annotations, spec, $"{spec.Name} ({spec.Family})");
-        var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments, stage.Name.Span, EvaluateArgument, _diagnostics);
-        if (args == null) return null;
-        var binding = new LayerBinding(spec, input.Shape, args, stage.Name.Span, _diagnostics);
+        var tensorArgs = stage.Arguments.Where(a => a.Name != null && spec.TensorInputs.Contains(a.Name.Text)).ToList();
+        var args = ArgumentBinder.Bind(spec.Name, spec.Parameters, stage.Arguments.Except(tensorArgs).ToList(), stage.Name.Span, EvaluateArgument, _diagnostics);
+        var sides = TensorArguments(spec.Name, spec.TensorInputs, tensorArgs, stage.Name.Span);
+        if (args == null || sides == null) return null;
+        var binding = new LayerBinding(spec, input.Shape, args, stage.Name.Span, _diagnostics, sides.ToDictionary(kv => kv.Key, kv => kv.Value.Shape));
         var result = BindWithinLimits(spec, binding);
         if (result == null) return null;
 
@@ -93,7 +96,7 @@ internal sealed partial class DeclarationBinder
             }
         }
         var applied = effective.Select(a => a.ToApplied()).ToList();
-        var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs);
+        var layer = new LayerConstruction(spec.Name, spec.Style, constructionArgs, 1 + spec.TensorInputs.Count);
         Construction construction = layer;
         var converting = effective.Where(a => a.Schema!.RuntimeFunction != null).ToList();
         if (Conflict(converting) is var (first, second))
@@ -111,7 +114,34 @@ internal sealed partial class DeclarationBinder
         var cost = new LayerCost(fields.PathPrefix + name, spec.Name, result.Output, result.Macs, result.Params, applied, notes);
         foreach (var a in effective) cost = a.Schema!.AdjustCost(cost, a.Args!, context);
         fields.Costs.Add(cost);
-        return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code));
+        var extraCode = spec.TensorInputs.Select(n => sides[n].Code).ToList();
+        return new TensorValue(result.Output, new ApplyField(name, spec.Style, spec.Name, input.Code, extraCode.Count > 0 ? extraCode : null));
+    }
+
+    /// <summary>
+    /// The tensors a layer or block takes by name beyond the one flowing in, each evaluated once;
+    /// null after reporting a duplicate, a missing one or an error inside one.
+    /// </summary>
+    private Dictionary<string, TensorValue>? TensorArguments(string callee, IReadOnlyList<string> names, IReadOnlyList<ArgumentSyntax> given, TextSpan span)
+    {
+        var values = new Dictionary<string, TensorValue>();
+        foreach (var a in given)
+        {
+            if (values.ContainsKey(a.Name!.Text))
+            {
+                _diagnostics.Report(DiagnosticDescriptors.DuplicateArgument, a.Span, a.Name.Text, callee);
+                return null;
+            }
+            var tensor = EvaluateTensor(a.Value, null);
+            if (tensor == null) return null;
+            values[a.Name.Text] = tensor;
+        }
+        if (names.FirstOrDefault(n => !values.ContainsKey(n)) is { } missing)
+        {
+            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, span, callee, missing, $"a tensor: its input '{missing}', as in {callee}(..., {missing}: h)");
+            return null;
+        }
+        return values;
     }
 
     private static ArgCode Code(Value value) => value switch
@@ -132,25 +162,8 @@ internal sealed partial class DeclarationBinder
         var extraNames = ExtraInputNames(block);
         var tensorArgs = stage.Arguments.Where(a => a.Name != null && extraNames.Contains(a.Name.Text)).ToList();
         var args = ArgumentBinder.Bind(block.Name.Text, signature, stage.Arguments.Except(tensorArgs).ToList(), stage.Name.Span, EvaluateArgument, _diagnostics);
-        var extras = new Dictionary<string, TensorValue>();
-        foreach (var a in tensorArgs)
-        {
-            if (extras.ContainsKey(a.Name!.Text))
-            {
-                _diagnostics.Report(DiagnosticDescriptors.DuplicateArgument, a.Span, a.Name.Text, block.Name.Text);
-                return null;
-            }
-            var tensor = EvaluateTensor(a.Value, null);
-            if (tensor == null) return null;
-            extras[a.Name.Text] = tensor;
-        }
-        if (args == null) return null;
-        if (extraNames.FirstOrDefault(n => !extras.ContainsKey(n)) is { } missing)
-        {
-            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, stage.Name.Span, block.Name.Text, missing,
-                $"a tensor: its input '{missing}', as in {block.Name.Text}(..., {missing}: h)");
-            return null;
-        }
+        var extras = TensorArguments(block.Name.Text, extraNames, tensorArgs, stage.Name.Span);
+        if (args == null || extras == null) return null;
         // Its syntax errors are reported; what it computes is unknown, so nothing after it is checked.
         if (block.HasSyntaxErrors)
         {
@@ -183,10 +196,12 @@ internal sealed partial class DeclarationBinder
         var args = ArgumentBinder.Bind("repeat", new[] { RepeatCount }, repeat.Arguments, repeat.KeywordSpan, EvaluateArgument, _diagnostics);
         if (args == null) return null;
         var count = args.Scalar(RepeatCount.Name)!;
-        if (repeat.Body.OfType<LayerStageSyntax>().FirstOrDefault(st => _file.FindBlock(st.Name.Text) is { } b && ExtraInputNames(b).Count > 0) is { } several)
+        if (repeat.Body.OfType<LayerStageSyntax>().FirstOrDefault(st => _file.FindBlock(st.Name.Text) is { } b && ExtraInputNames(b).Count > 0
+                || LayerCatalog.All.TryGetValue(st.Name.Text, out var l) && l.TensorInputs.Count > 0) is { } several)
         {
+            var what = _file.FindBlock(several.Name.Text) != null ? "block" : "layer";
             _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, several.Name.Span,
-                $"block '{several.Name.Text}' takes several inputs, so it cannot be repeated (a repeat passes one tensor from copy to copy); call it once per copy");
+                $"{what} '{several.Name.Text}' takes several inputs, so it cannot be repeated (a repeat passes one tensor from copy to copy); call it once per copy");
             return null;
         }
         var inner = scope.Overlay(own);

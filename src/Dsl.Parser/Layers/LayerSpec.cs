@@ -22,6 +22,12 @@ public abstract class LayerSpec
 
     public abstract IReadOnlyList<ParamSpec> Parameters { get; }
 
+    /// <summary>
+    /// Tensors it takes besides the one flowing in, passed by name (a decoder layer's
+    /// <c>memory: m</c>), in the order its module's forward takes them after the first.
+    /// </summary>
+    public virtual IReadOnlyList<string> TensorInputs { get; } = new string[0];
+
     /// <summary>Output shape and cost; null after reporting why the layer cannot apply.</summary>
     public abstract LayerResult? Bind(LayerBinding b);
 
@@ -85,8 +91,10 @@ public sealed class LayerBinding
     private readonly DiagnosticBag _diagnostics;
     private readonly List<ConstructionArg> _inferred = new();
 
-    internal LayerBinding(LayerSpec spec, Shape input, BoundArguments args, TextSpan span, DiagnosticBag diagnostics)
+    internal LayerBinding(LayerSpec spec, Shape input, BoundArguments args, TextSpan span, DiagnosticBag diagnostics,
+        IReadOnlyDictionary<string, Shape>? sides = null)
     {
+        Sides = sides ?? new Dictionary<string, Shape>();
         Spec = spec;
         Input = input;
         Args = args;
@@ -96,6 +104,10 @@ public sealed class LayerBinding
 
     public LayerSpec Spec { get; }
     public Shape Input { get; }
+
+    /// <summary>The shapes of the tensors passed by name (<see cref="LayerSpec.TensorInputs"/>).</summary>
+    public IReadOnlyDictionary<string, Shape> Sides { get; }
+
     public BoundArguments Args { get; }
     public TextSpan Span { get; }
 

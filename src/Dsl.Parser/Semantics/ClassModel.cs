@@ -77,7 +77,8 @@ public abstract record Construction
     public abstract T Accept<T>(IConstructionVisitor<T> visitor);
 }
 
-public sealed record LayerConstruction(string Layer, FieldStyle Style, IReadOnlyList<ConstructionArg> Args) : Construction
+/// <summary>A layer built by its runtime factory; <see cref="Inputs"/> tensors go into its forward (more than one for a layer with tensor inputs).</summary>
+public sealed record LayerConstruction(string Layer, FieldStyle Style, IReadOnlyList<ConstructionArg> Args, int Inputs = 1) : Construction
 {
     public override T Accept<T>(IConstructionVisitor<T> visitor) => visitor.Layer(this);
 }

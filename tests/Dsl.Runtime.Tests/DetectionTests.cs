@@ -240,4 +240,19 @@ public class DetectionTests
         }
         Assert.True(last < first * 0.85, $"the set loss went from {first} to {last}");
     }
+
+    [Fact]
+    public void The_detection_trainer_fits_a_DETR_on_canvases_and_reports_AP()
+    {
+        var items = FashionMnist.LoadSplit(FashionMnist.Locate(null, full: false), "t10k");
+        using var train = ObjectCanvases.Generate(items, 32, size: 32, minSide: 8, maxSide: 16, seed: 1);
+        using var test = ObjectCanvases.Generate(items, 8, size: 32, minSide: 8, maxSide: 16, seed: 2);
+        using var model = new TinyDetr();
+        var trainer = new DetectionTrainer(new DetectionOptions(Epochs: 3, BatchSize: 8, LearningRate: 1e-3, Device: "cpu"), TextWriter.Null);
+        var history = trainer.Fit(model, train, test);
+        Assert.Equal(3, history.Count);
+        Assert.True(history[^1].Loss < history[0].Loss, $"loss {history[0].Loss} → {history[^1].Loss}");
+        Assert.InRange(history[^1].Test.Ap, 0, 1);
+        Assert.InRange(history[^1].Test.Ap50, history[^1].Test.Ap75, 1);
+    }
 }

@@ -255,4 +255,59 @@ public class DetectionTests
         Assert.InRange(history[^1].Test.Ap, 0, 1);
         Assert.InRange(history[^1].Test.Ap50, history[^1].Test.Ap75, 1);
     }
+
+    [Fact]
+    public void A_COCO_annotation_file_loads_with_classes_in_id_order_and_boxes_as_fractions()
+    {
+        var folder = Directory.CreateTempSubdirectory("cmodel-coco-").FullName;
+        try
+        {
+            using (var red = zeros(3, 20, 40)) ImageFiles.SavePng(red, Path.Combine(folder, "a.png"));
+            using (var blue = ones(3, 10, 10)) ImageFiles.SavePng(blue, Path.Combine(folder, "b.png"));
+            var annotations = Path.Combine(folder, "instances.json");
+            File.WriteAllText(annotations, """
+                {"images": [{"id": 7, "file_name": "b.png", "width": 10, "height": 10}, {"id": 3, "file_name": "a.png", "width": 40, "height": 20}],
+                 "categories": [{"id": 18, "name": "dog"}, {"id": 1, "name": "person"}],
+                 "annotations": [{"image_id": 3, "category_id": 18, "bbox": [10, 5, 20, 10], "iscrowd": 0},
+                                 {"image_id": 3, "category_id": 1, "bbox": [0, 0, 4, 4], "iscrowd": 1},
+                                 {"image_id": 7, "category_id": 1, "bbox": [0, 0, 5, 10]}]}
+                """);
+            using var data = CocoDetection.Load(annotations, folder, size: 16);
+            Assert.Equal(new[] { "person", "dog" }, data.ClassNames);
+            Assert.Equal(new long[] { 2, 3, 16, 16 }, data.Images.shape);
+            // Image 3 first (ids in order): the dog, its crowd person left out; (10 + 10)/40, (5 + 5)/20, 20/40, 10/20.
+            Assert.Equal(new long[] { 1 }, data.Targets[0].Classes);
+            Assert.Equal(new[] { 0.5f, 0.5f, 0.5f, 0.5f }, Enumerable.Range(0, 4).Select(j => data.Targets[0].Boxes[0, j]));
+            Assert.Equal(new long[] { 0 }, data.Targets[1].Classes);
+            Assert.Equal(new[] { 0.25f, 0.5f, 0.5f, 1f }, Enumerable.Range(0, 4).Select(j => data.Targets[1].Boxes[0, j]));
+            File.WriteAllText(annotations, """{"images": [], "annotations": [{"image_id": 1}]}""");
+            var error = Assert.Throws<DataFormatException>(() => CocoDetection.Load(annotations, folder, 16));
+            Assert.Contains("instances.json", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Drawn_boxes_outline_truth_in_green_and_predictions_in_red()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.png");
+        try
+        {
+            using var image = zeros(1, 1, 10, 10);
+            DetectionDrawing.Save(path, image, new[] { new LabelledBox(0, 0, 1, 1, 5, 5) }, new[] { new LabelledBox(0, 0, 6, 6, 9, 9, 0.9), new LabelledBox(0, 0, 2, 6, 4, 9, 0.1) }, scale: 2);
+            using var drawn = ImageFiles.Decode(path);
+            Assert.Equal(new long[] { 3, 20, 20 }, drawn.shape);
+            // The truth's top edge at y = 2 (1 × 2), x from 2 to 10; the prediction's corner at (12, 12); the low-scored one is not drawn.
+            Assert.True(drawn[1, 2, 5].item<float>() > 0.9 && drawn[0, 2, 5].item<float>() < 0.3);
+            Assert.True(drawn[0, 12, 12].item<float>() > 0.9 && drawn[1, 12, 12].item<float>() < 0.3);
+            Assert.Equal(0, drawn[TensorIndex.Colon, 12, 4].sum().item<float>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

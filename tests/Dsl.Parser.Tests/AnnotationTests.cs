@@ -96,6 +96,8 @@ public class LayerTraitTests
         ["patch_embed"] = ("3, 8, 8", "patch_embed(dim: 4, patch: 4)"),
         ["mlp"] = ("3, 4", "mlp(hidden: 8)"),
         ["attention"] = ("3, 4", "attention(2)"),
+        ["detr_encoder_layer"] = ("3, 4", "detr_encoder_layer(2, 8, pos: x)"),
+        ["detr_decoder_layer"] = ("3, 4", "detr_decoder_layer(2, 8, memory: x, pos: x, query_pos: x)"),
     };
 
     [Theory]
@@ -117,15 +119,17 @@ public class LayerTraitTests
     public void Every_layer_a_weight_method_reaches_lays_out_its_weights_for_the_methods_counting()
     {
         // A layer of those families without a weight layout would leave LSQ's steps, ReBNN's
-        // scales and @prune's biases uncountable: each is bound under @quant and @binarize here.
+        // scales and @prune's biases uncountable: each is bound under @quant and @binarize (where they reach it) here.
         // Normalization layers (@multibit's switchable BatchNorm) have no weights to lay out.
         var families = MethodRegistry.All.Where(m => m.RuntimeFunction != null).SelectMany(m => m.Families).Where(f => f != "norm").ToHashSet();
         var reachable = Layers.LayerCatalog.All.Values.Where(s => families.Contains(s.Family)).Select(s => s.Name).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(reachable, Cases.Keys.OrderBy(n => n, StringComparer.Ordinal));
-        foreach (var (input, stage) in Cases.Values)
+        foreach (var (layer, (input, stage)) in Cases)
         {
-            foreach (var annotation in new[] { "@quant(w: 4, a: 4)", "@binarize(method: bivit)" })
+            var family = Layers.LayerCatalog.All[layer].Family;
+            foreach (var (annotation, kind) in new[] { ("@quant(w: 4, a: 4)", "quant"), ("@binarize(method: bivit)", "binarize") })
             {
+                if (!MethodRegistry.All.Single(m => m.Name == kind).Families.Contains(family)) continue;
                 var result = Compile(Model(input, $"{stage} {annotation}"));
                 Assert.False(result.HasErrors, $"{stage} {annotation}: {Errors(result)}");
             }

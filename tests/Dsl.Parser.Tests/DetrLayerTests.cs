@@ -55,4 +55,23 @@ public class DetrLayerTests
         var result = Compile(Detr.Replace("detr_encoder_layer(4, 64, pos: pos) as encoder", "repeat(2) { detr_encoder_layer(4, 64, pos: pos) }"));
         Assert.Contains(result.Diagnostics, e => e.Message.Contains("layer 'detr_encoder_layer' takes several inputs, so it cannot be repeated"));
     }
+
+    [Fact]
+    public void Quantized_DETR_layers_count_weight_products_at_w_a_and_attention_products_at_a_a()
+    {
+        var model = Single(Compile(Detr.Replace("model D(queries: int = 5, d: int = 32) {", "model D(queries: int = 5, d: int = 32) @quant(w: 4, a: 8) {")));
+        var layers = model.Cost.Layers.ToDictionary(l => l.Path);
+        const long t = 60, d = 32, q = 5;
+        // Encoder: Q·Kᵀ and A·V over 60 tokens are 2·T²·d activation products (8·8 bits); the rest 4·8.
+        var encoderProducts = 2 * t * t * d;
+        Assert.Equal((layers["encoder"].Macs - encoderProducts) * 32 + encoderProducts * 64, layers["encoder"].Bops());
+        // Decoder: self-attention 2·Q²·d and cross-attention 2·Q·T·d, the memory's T known from its input.
+        var decoderProducts = 2 * q * q * d + 2 * q * t * d;
+        Assert.Equal((layers["decoder"].Macs - decoderProducts) * 32 + decoderProducts * 64, layers["decoder"].Bops());
+        // LSQ's steps: per output row of in_proj (3d) and out_proj, linear1, linear2; one per input (6 in the encoder);
+        // q, k, v and softmax steps per attention (1 in the encoder).
+        var full = Single(Compile(Detr)).Cost.Layers.ToDictionary(l => l.Path);
+        Assert.Equal(full["encoder"].Params + (3 * d + d + 64 + d) + 6 + 4, layers["encoder"].Params);
+        Assert.Equal(full["decoder"].Params + 2 * (3 * d + d) + 64 + d + 10 + 8, layers["decoder"].Params);
+    }
 }

@@ -310,4 +310,24 @@ public class DetectionTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void A_quantized_DETR_counts_the_parameters_it_has_and_keeps_DETRs_keys()
+    {
+        using var full = new TinyDetr();
+        using var low = new TinyDetrW4A4();
+        long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
+        Assert.Equal(TinyDetr.ParameterCount, Count(full));
+        Assert.Equal(TinyDetrW4A4.ParameterCount, Count(low));
+        // LSQ+ adds steps and offsets, and keeps the weights' names: the full-precision weights load.
+        Assert.True(Count(low) > Count(full));
+        Assert.Contains("encoder.self_attn.in_proj_weight_quant.step", low.state_dict().Keys);
+        Assert.Contains("decoder.multihead_attn.attn_quant.step", low.state_dict().Keys);
+        var missing = full.state_dict().Keys.Except(low.state_dict().Keys).ToList();
+        Assert.Empty(missing);
+        using var images = rand(2, 1, 32, 32, generator: new Generator(22));
+        var outputs = low.forward(images);
+        Assert.Equal(new long[] { 2, 6, 11 }, outputs.logits.shape);
+        Assert.True(TinyDetrW4A4.Bops > 0);
+    }
 }

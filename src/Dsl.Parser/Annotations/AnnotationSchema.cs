@@ -123,10 +123,13 @@ public abstract class AnnotationSchema
 /// The layer an annotation's cost rule counts: what it is (its traits), its input, its own
 /// output, MACs and parameters before any method, and its checked arguments.
 /// </summary>
-public sealed record LayerContext(LayerSpec Spec, BoundArguments Args, Shape Input, LayerResult Result)
+public sealed record LayerContext(LayerSpec Spec, BoundArguments Args, Shape Input, LayerResult Result, IReadOnlyDictionary<string, Shape>? Sides = null)
 {
     /// <summary>The weight layers inside it (null for a layer without weights).</summary>
     public WeightLayers? Weights => Spec.Weights(Input, Result, Args);
+
+    /// <summary>Of its MACs, those that multiply two activations (attention's Q·Kᵀ and A·V).</summary>
+    public long ActivationProducts => Spec.ActivationProducts(Result.Output, Sides ?? new Dictionary<string, Shape>());
 }
 
 /// <summary>What a model-level annotation may check: the model it is written on and the other declarations of its file.</summary>

@@ -75,7 +75,7 @@ internal sealed partial class DeclarationBinder
         foreach (var share in _shares) constructionArgs.AddRange(share.LayerArguments(spec));
         // Methods act in their conversion order (a mask before a quantizer), so each counts what the one before left.
         var effective = scope.Overlay(own).For(spec.Family).OrderBy(a => a.Schema!.ConversionOrder).ToList();
-        var context = new LayerContext(spec, args, input.Shape, result);
+        var context = new LayerContext(spec, args, input.Shape, result, binding.Sides);
         // An inherited method that computes only some layers leaves the others as written, and says so.
         var notes = new List<string>();
         foreach (var a in effective.Where(a => !own.Contains(a)).ToList())

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Parser.Semantics;
 
 namespace Dsl.Parser.Layers;
@@ -56,8 +57,10 @@ public sealed class QueryEmbedSpec : LayerSpec
 /// </summary>
 public abstract class DetrLayerSpec : LayerSpec
 {
-    /// <summary>Its own family: no compression method reaches DETR's layers yet (Q-DETR's quantization will).</summary>
-    public override string Family => "detr";
+    public const string FamilyName = "detr";
+
+    /// <summary>Its own family, which @quant reaches (Q-DETR); the methods built for timm's attention do not.</summary>
+    public override string Family => FamilyName;
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
@@ -65,6 +68,16 @@ public abstract class DetrLayerSpec : LayerSpec
         ParamSpec.Req("ffn", ArgKind.Int, min: 1),
         ParamSpec.Float("dropout", 0.1, min: 0, max: 1),
     };
+
+    /// <summary>One attention's weight layers: in_proj's q, k, v rows (each d of d, with its own input) and out_proj.</summary>
+    protected static IEnumerable<WeightShape> AttentionWeights(long d) => Enumerable.Repeat(new WeightShape(d, d), 4);
+
+    /// <summary>Those and the feed-forward's linear1 (ffn of d) and linear2 (d of ffn).</summary>
+    protected static WeightLayers FeedForward(IEnumerable<WeightShape> attention, long d, BoundArguments args)
+    {
+        var ffn = args.Scalar("ffn")!.AsLong;
+        return new WeightLayers(attention.Concat(new[] { new WeightShape(ffn, d), new WeightShape(d, ffn) }).ToList());
+    }
 
     /// <summary>One attention's parameters: in_proj 3d² + 3d, out_proj d² + d.</summary>
     protected static long AttentionParams(long d) => 4 * d * d + 4 * d;
@@ -100,6 +113,10 @@ public sealed class DetrEncoderLayerSpec : DetrLayerSpec
 {
     public override string Name => "detr_encoder_layer";
     public override IReadOnlyList<string> TensorInputs { get; } = new[] { "pos" };
+    public override int Attentions => 1;
+
+    /// <summary>in_proj's q, k and v rows, out_proj, linear1, linear2.</summary>
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) => FeedForward(AttentionWeights(input[2].Value), input[2].Value, args);
 
     /// <summary>Q·Kᵀ and A·V over the T tokens: 2·T²·d.</summary>
     public override long ActivationProducts(Shape output) => 2 * output[1].Value * output[1].Value * output[2].Value;
@@ -122,6 +139,18 @@ public sealed class DetrDecoderLayerSpec : DetrLayerSpec
 {
     public override string Name => "detr_decoder_layer";
     public override IReadOnlyList<string> TensorInputs { get; } = new[] { "memory", "pos", "query_pos" };
+    public override int Attentions => 2;
+
+    /// <summary>Self-attention's and cross-attention's in_proj rows and out_proj, linear1, linear2.</summary>
+    public override WeightLayers Weights(Shape input, LayerResult result, BoundArguments args) =>
+        FeedForward(AttentionWeights(input[2].Value).Concat(AttentionWeights(input[2].Value)), input[2].Value, args);
+
+    /// <summary>Self-attention 2·Q²·d, cross-attention 2·Q·T·d.</summary>
+    public override long ActivationProducts(Shape output, IReadOnlyDictionary<string, Shape> sides)
+    {
+        var (q, d) = (output[1].Value, output[2].Value);
+        return 2 * q * q * d + (sides.TryGetValue("memory", out var memory) ? 2 * q * memory[1].Value * d : 0);
+    }
 
     public override LayerResult? Bind(LayerBinding b)
     {

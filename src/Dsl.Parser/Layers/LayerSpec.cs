@@ -43,6 +43,12 @@ public abstract class LayerSpec
 
     /// <summary>Of its MACs, those that multiply two activations (attention's Q·Kᵀ and A·V), not a weight.</summary>
     public virtual long ActivationProducts(Shape output) => 0;
+
+    /// <summary>The same for one application, which also knows the tensors it took by name (a decoder's memory).</summary>
+    public virtual long ActivationProducts(Shape output, IReadOnlyDictionary<string, Shape> sides) => ActivationProducts(output);
+
+    /// <summary>How many attention matrices it computes (softmax(Q·Kᵀ)·V), each with its q, k, v and softmax activations.</summary>
+    public virtual int Attentions => Traits.HasFlag(LayerTraits.TokenMixing) ? 1 : 0;
 }
 
 public sealed record LayerResult(Shape Output, long Macs, long Params);

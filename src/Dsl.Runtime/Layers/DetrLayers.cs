@@ -1,4 +1,5 @@
 using System;
+using Dsl.Runtime.LowBit;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,59 +9,80 @@ namespace Dsl.Runtime;
 /// <summary>
 /// Multi-head attention in PyTorch's nn.MultiheadAttention layout (<c>in_proj_weight</c> [3d, d],
 /// <c>in_proj_bias</c> [3d], <c>out_proj</c>), as DETR's checkpoints hold it, on batch-first
-/// tensors: queries [N, Q, d] attend to keys [N, T, d] carrying values [N, T, d].
+/// tensors: queries [N, Q, d] attend to keys [N, T, d] carrying values [N, T, d]. Compressed
+/// (@quant, Q-DETR), in_proj's weight passes its quantizer (per output row), each of its three
+/// inputs its own, out_proj is a quantized linear, and q, k, v and the softmax output pass
+/// theirs (q_quant, ..., attn_quant).
 /// </summary>
 public sealed class DetrAttention : nn.Module
 {
     private readonly Parameter in_proj_weight;
     private readonly Parameter in_proj_bias;
-    private readonly Linear out_proj;
+    private readonly nn.Module<Tensor, Tensor> out_proj;
+    private readonly nn.Module<Tensor, Tensor>? in_proj_weight_quant;
+    private readonly nn.Module<Tensor, Tensor>? query_input_quant;
+    private readonly nn.Module<Tensor, Tensor>? key_input_quant;
+    private readonly nn.Module<Tensor, Tensor>? value_input_quant;
+    private readonly nn.Module<Tensor, Tensor>? q_quant;
+    private readonly nn.Module<Tensor, Tensor>? k_quant;
+    private readonly nn.Module<Tensor, Tensor>? v_quant;
+    private readonly nn.Module<Tensor, Tensor>? attn_quant;
     private readonly long _heads;
     private readonly double _dropout;
 
-    public DetrAttention(long dim, long heads, double dropout) : base(nameof(DetrAttention))
+    public DetrAttention(long dim, long heads, double dropout, Compressor? compression = null) : base(nameof(DetrAttention))
     {
         if (dim % heads != 0) throw new ArgumentException($"heads ({heads}) must divide dim ({dim})", nameof(heads));
         (_heads, _dropout) = (heads, dropout);
         // PyTorch's initialisation: Xavier-uniform in_proj, zero biases.
         in_proj_weight = new Parameter(nn.init.xavier_uniform_(empty(3 * dim, dim)));
         in_proj_bias = new Parameter(zeros(3 * dim));
-        out_proj = nn.Linear(dim, dim);
-        using (no_grad()) out_proj.bias!.zero_();
+        var projection = nn.Linear(dim, dim);
+        using (no_grad()) projection.bias!.zero_();
+        out_proj = Layers.Compressed(projection, compression);
+        in_proj_weight_quant = compression?.WeightTransform(in_proj_weight, 0);
+        (query_input_quant, key_input_quant, value_input_quant) = (compression?.InputTransform(), compression?.InputTransform(), compression?.InputTransform());
+        (q_quant, k_quant) = (compression?.AttentionActivation("q", heads), compression?.AttentionActivation("k", heads));
+        (v_quant, attn_quant) = (compression?.AttentionActivation("v", heads), compression?.AttentionActivation("attn", heads));
         RegisterComponents();
     }
 
     public Tensor Forward(Tensor query, Tensor key, Tensor value)
     {
         var d = query.shape[2];
-        var weights = in_proj_weight.chunk(3, 0);
+        var weight = in_proj_weight_quant?.forward(in_proj_weight) ?? in_proj_weight;
+        var weights = weight.chunk(3, 0);
         var biases = in_proj_bias.chunk(3, 0);
-        var q = Heads(nn.functional.linear(query, weights[0], biases[0]));
-        var k = Heads(nn.functional.linear(key, weights[1], biases[1]));
-        var v = Heads(nn.functional.linear(value, weights[2], biases[2]));
+        var q = Heads(nn.functional.linear(Apply(query_input_quant, query), weights[0], biases[0]), q_quant);
+        var k = Heads(nn.functional.linear(Apply(key_input_quant, key), weights[1], biases[1]), k_quant);
+        var v = Heads(nn.functional.linear(Apply(value_input_quant, value), weights[2], biases[2]), v_quant);
         var scores = matmul(q, k.transpose(-2, -1)) / Math.Sqrt(d / _heads);
-        var attention = nn.functional.dropout(scores.softmax(-1), _dropout, training);
-        var mixed = matmul(attention, v).transpose(1, 2).reshape(query.shape[0], query.shape[1], d);
+        var attention = Apply(attn_quant, scores.softmax(-1));
+        var mixed = matmul(nn.functional.dropout(attention, _dropout, training), v).transpose(1, 2).reshape(query.shape[0], query.shape[1], d);
         return out_proj.forward(mixed);
     }
 
-    private Tensor Heads(Tensor x) => x.reshape(x.shape[0], x.shape[1], _heads, x.shape[2] / _heads).transpose(1, 2);
+    private static Tensor Apply(nn.Module<Tensor, Tensor>? quantizer, Tensor x) => quantizer is null ? x : quantizer.forward(x);
+
+    private Tensor Heads(Tensor x, nn.Module<Tensor, Tensor>? quantizer) =>
+        Apply(quantizer, x.reshape(x.shape[0], x.shape[1], _heads, x.shape[2] / _heads).transpose(1, 2));
+
 }
 
 /// <summary>DETR's encoder layer (post-norm): self-attention with the position added to queries and keys, then linear1 → ReLU → linear2; each residual then LayerNorm.</summary>
 public sealed class DetrEncoderLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly DetrAttention self_attn;
-    private readonly Linear linear1;
-    private readonly Linear linear2;
+    private readonly nn.Module<Tensor, Tensor> linear1;
+    private readonly nn.Module<Tensor, Tensor> linear2;
     private readonly LayerNorm norm1;
     private readonly LayerNorm norm2;
     private readonly double _dropout;
 
-    public DetrEncoderLayer(long dim, long heads, long ffn, double dropout) : base(nameof(DetrEncoderLayer))
+    public DetrEncoderLayer(long dim, long heads, long ffn, double dropout, Compressor? compression = null) : base(nameof(DetrEncoderLayer))
     {
-        self_attn = new DetrAttention(dim, heads, dropout);
-        (linear1, linear2) = (nn.Linear(dim, ffn), nn.Linear(ffn, dim));
+        self_attn = new DetrAttention(dim, heads, dropout, compression);
+        (linear1, linear2) = (Layers.Compressed(nn.Linear(dim, ffn), compression), Layers.Compressed(nn.Linear(ffn, dim), compression));
         (norm1, norm2) = (nn.LayerNorm(dim), nn.LayerNorm(dim));
         _dropout = dropout;
         RegisterComponents();
@@ -84,18 +106,18 @@ public sealed class DetrDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor,
 {
     private readonly DetrAttention self_attn;
     private readonly DetrAttention multihead_attn;
-    private readonly Linear linear1;
-    private readonly Linear linear2;
+    private readonly nn.Module<Tensor, Tensor> linear1;
+    private readonly nn.Module<Tensor, Tensor> linear2;
     private readonly LayerNorm norm1;
     private readonly LayerNorm norm2;
     private readonly LayerNorm norm3;
     private readonly double _dropout;
 
-    public DetrDecoderLayer(long dim, long heads, long ffn, double dropout) : base(nameof(DetrDecoderLayer))
+    public DetrDecoderLayer(long dim, long heads, long ffn, double dropout, Compressor? compression = null) : base(nameof(DetrDecoderLayer))
     {
-        self_attn = new DetrAttention(dim, heads, dropout);
-        multihead_attn = new DetrAttention(dim, heads, dropout);
-        (linear1, linear2) = (nn.Linear(dim, ffn), nn.Linear(ffn, dim));
+        self_attn = new DetrAttention(dim, heads, dropout, compression);
+        multihead_attn = new DetrAttention(dim, heads, dropout, compression);
+        (linear1, linear2) = (Layers.Compressed(nn.Linear(dim, ffn), compression), Layers.Compressed(nn.Linear(ffn, dim), compression));
         (norm1, norm2, norm3) = (nn.LayerNorm(dim), nn.LayerNorm(dim), nn.LayerNorm(dim));
         _dropout = dropout;
         RegisterComponents();

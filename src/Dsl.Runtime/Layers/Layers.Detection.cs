@@ -1,3 +1,4 @@
+using Dsl.Runtime.LowBit;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime;
@@ -9,8 +10,9 @@ public static partial class Layers
 
     public static nn.Module<Tensor, Tensor> QueryEmbed(long queries, long dim) => new Dsl.Runtime.QueryEmbed(queries, dim);
 
-    public static nn.Module<Tensor, Tensor, Tensor> DetrEncoderLayer(long dim, long heads, long ffn, double dropout = 0.1) => new Dsl.Runtime.DetrEncoderLayer(dim, heads, ffn, dropout);
+    public static nn.Module<Tensor, Tensor, Tensor> DetrEncoderLayer(long dim, long heads, long ffn, double dropout = 0.1, Compressor? compression = null) =>
+        new Dsl.Runtime.DetrEncoderLayer(dim, heads, ffn, dropout, compression);
 
-    public static nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor> DetrDecoderLayer(long dim, long heads, long ffn, double dropout = 0.1) =>
-        new Dsl.Runtime.DetrDecoderLayer(dim, heads, ffn, dropout);
+    public static nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor> DetrDecoderLayer(long dim, long heads, long ffn, double dropout = 0.1, Compressor? compression = null) =>
+        new Dsl.Runtime.DetrDecoderLayer(dim, heads, ffn, dropout, compression);
 }

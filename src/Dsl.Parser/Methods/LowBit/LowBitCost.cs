@@ -18,7 +18,7 @@ internal static class LowBitCost
         var bits = $"W{weightBits}A{activationBits}";
         if (weightBits >= 32 || activationBits >= 32) return cost with { Bits = bits };
         // Attention's Q·Kᵀ and A·V multiply activations; the rest of its MACs are its linears.
-        var products = layer.Spec.ActivationProducts(cost.Output);
+        var products = layer.ActivationProducts;
         var linear = cost.Macs - products;
         var lowBit = linear + (attentionMatrix ? products : 0);
         var bops = linear * weightBits * activationBits + (attentionMatrix ? products * activationBits * activationBits : 0);

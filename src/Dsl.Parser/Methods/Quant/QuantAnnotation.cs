@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Dsl.Parser.Annotations;
 using Dsl.Parser.Costs;
@@ -31,7 +32,8 @@ public sealed class QuantAnnotation : AnnotationSchema<QuantSettings>
         ParamSpec.Bool("attention", true),
     };
 
-    public override IReadOnlyCollection<string> Families => LowBitCost.Families;
+    /// <summary>The low-bit families, and DETR's layers (Q-DETR quantizes the whole transformer).</summary>
+    public override IReadOnlyCollection<string> Families { get; } = LowBitCost.Families.Concat(new[] { DetrLayerSpec.FamilyName }).ToList();
 
     public override string RuntimeFunction => "Compression.Quant";
 
@@ -77,7 +79,7 @@ public sealed class QuantAnnotation : AnnotationSchema<QuantSettings>
         long added = 0;
         if (s.W != null) added += s.PerChannel ? channels : layers;
         if (s.A != null) added += layers * (s.ZeroPoint ? 2 : 1);
-        if (attention && layer.Spec.Traits.HasFlag(LayerTraits.TokenMixing)) added += 4 + (s.ZeroPoint ? 3 : 0);
+        if (attention) added += layer.Spec.Attentions * (4 + (s.ZeroPoint ? 3 : 0));
         return LowBitCost.Stored(adjusted with { Params = cost.Params + added }, layer, s.WeightBits);
     }
 }

@@ -101,7 +101,7 @@ public sealed class SparseAnnotation : AnnotationSchema<SparseSettings>
     /// </summary>
     protected override LayerCost AdjustCost(LayerCost cost, SparseSettings s, LayerContext layer)
     {
-        var products = layer.Spec.ActivationProducts(cost.Output);
+        var products = layer.ActivationProducts;
         var weightMacs = cost.Macs - products;
         var sparseMacs = weightMacs * s.N / s.M;
         var inputGradient = s.SparseBackward ? sparseMacs : weightMacs;

@@ -330,4 +330,79 @@ public class DetectionTests
         Assert.Equal(new long[] { 2, 6, 11 }, outputs.logits.shape);
         Assert.True(TinyDetrW4A4.Bops > 0);
     }
+
+    [Fact]
+    public void Foreground_matching_keeps_overlapping_queries_at_tau_0_and_each_boxs_best_near_1()
+    {
+        // Truth (0.5, 0.5, 0.2, 0.2); query 0 on it (GIoU 1), query 1 shifted half a width (IoU 1/3, GIoU > 0), query 2 far away (GIoU < 0).
+        using var truth = tensor(new float[] { 0.5f, 0.5f, 0.2f, 0.2f }).reshape(1, 4);
+        using var queries = tensor(new float[] { 0.5f, 0.5f, 0.2f, 0.2f, 0.6f, 0.5f, 0.2f, 0.2f, 0.1f, 0.1f, 0.05f, 0.05f }).reshape(3, 4);
+        Assert.Equal(new[] { true, true, false }, DistributionRectification.ForegroundQueries(queries, truth, tau: 0));
+        Assert.Equal(new[] { true, false, false }, DistributionRectification.ForegroundQueries(queries, truth, tau: 0.999));
+        // τ = 0.2: query 1's GIoU 1/3 > 0.2·1.
+        Assert.Equal(new[] { true, true, false }, DistributionRectification.ForegroundQueries(queries, truth, tau: 0.2));
+        Assert.Equal(new[] { false, false, false }, DistributionRectification.ForegroundQueries(queries, zeros(0, 4), tau: 0));
+    }
+
+    [Fact]
+    public void Each_student_query_is_matched_to_the_teacher_query_with_the_best_GIoU_less_L1_score()
+    {
+        using var student = tensor(new float[] { 0.3f, 0.3f, 0.2f, 0.2f, 0.7f, 0.7f, 0.1f, 0.1f }).reshape(2, 4);
+        using var teacher = tensor(new float[] { 0.7f, 0.72f, 0.1f, 0.1f, 0.5f, 0.5f, 0.9f, 0.9f, 0.31f, 0.3f, 0.2f, 0.2f }).reshape(3, 4);
+        Assert.Equal(new long[] { 2, 0 }, DistributionRectification.MatchToTeacher(student, teacher, 2, 5));
+        // With μ₂ = 0 and μ₁ > 0 the score is GIoU alone; with μ₁ = 0, the L1 distance alone: the same choices here.
+        Assert.Equal(new long[] { 2, 0 }, DistributionRectification.MatchToTeacher(student, teacher, 0, 1));
+    }
+
+    [Fact]
+    public void L_DRD_is_zero_when_the_student_equals_the_teacher_and_the_L2_distance_otherwise()
+    {
+        var targets = new[] { Target(new long[] { 0 }, new[] { 0.5f, 0.5f, 0.2f, 0.2f }) };
+        using var boxes = tensor(new float[] { 0.5f, 0.5f, 0.2f, 0.2f, 0.1f, 0.1f, 0.05f, 0.05f }).reshape(1, 2, 4);
+        using var features = randn(1, 2, 3, generator: new Generator(23));
+        Assert.Equal(0, DistributionRectification.Loss(features, features, boxes, boxes, targets, 0.5, 2, 5).item<float>(), 5);
+        // Only query 0 is foreground; it matches teacher query 0; the student's feature moved by (3, 4, 0): distance 5.
+        using var moved = features.clone();
+        moved[0, 0] += tensor(new float[] { 3, 4, 0 });
+        moved[0, 1] += 100;
+        Assert.Equal(5, DistributionRectification.Loss(moved, features, boxes, boxes, targets, 0.5, 2, 5).item<float>(), 4);
+    }
+
+    [Fact]
+    public void Rectified_queries_have_per_feature_mean_beta_and_std_gamma()
+    {
+        using var rectify = new QueryRectify(3, 1e-5, 0.1);
+        using (no_grad())
+        {
+            rectify.get_parameter("weight")!.copy_(tensor(new float[] { 2, -0.5f, 1 }));
+            rectify.get_parameter("bias")!.copy_(tensor(new float[] { 1, 0, -3 }));
+        }
+        rectify.train();
+        using var q = randn(4, 5, 3, generator: new Generator(24)) * 7 + 2;
+        using var y = rectify.forward(q).reshape(-1, 3);
+        Assert.Equal(new[] { 1f, 0f, -3f }, y.mean(new long[] { 0 }).data<float>().ToArray().Select(v => MathF.Round(v, 4)));
+        // Biased std over the 20 queries, as the normalisation uses: |γ|.
+        Assert.Equal(new[] { 2f, 0.5f, 1f }, y.std(0, unbiased: false).data<float>().ToArray().Select(v => MathF.Round(v, 3)));
+        Assert.Contains("running_mean", rectify.state_dict().Keys);
+    }
+
+    [Fact]
+    public void A_Q_DETR_student_trains_with_L_DRD_from_its_teacher_and_without_it_as_the_baseline()
+    {
+        var items = FashionMnist.LoadSplit(FashionMnist.Locate(null, full: false), "t10k");
+        using var train = ObjectCanvases.Generate(items, 16, size: 32, minSide: 8, maxSide: 16, seed: 5);
+        using var test = ObjectCanvases.Generate(items, 4, size: 32, minSide: 8, maxSide: 16, seed: 6);
+        using var teacher = new TinyDetr();
+        var options = new DetectionOptions(Epochs: 1, BatchSize: 8, Device: "cpu");
+        using var student = new TinyQDetr();
+        Assert.Throws<InvalidOperationException>(() => new DetectionTrainer(options, TextWriter.Null).Fit(student, train, test));
+        Assert.Throws<ArgumentException>(() => student.Distillation.From(new TinyDetrW4A4()));
+        student.Distillation.From(teacher);
+        var distilled = new DetectionTrainer(options, TextWriter.Null).Fit(student, train, test);
+        Assert.True(distilled[0].Drd > 0);
+        Assert.All(teacher.parameters(), p => Assert.Null(p.grad));
+        using var baseline = new TinyQDetr();
+        baseline.Distillation.WithoutTeacher();
+        Assert.Equal(0, new DetectionTrainer(options, TextWriter.Null).Fit(baseline, train, test)[0].Drd);
+    }
 }

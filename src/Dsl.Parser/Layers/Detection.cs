@@ -168,3 +168,29 @@ public sealed class DetrDecoderLayerSpec : DetrLayerSpec
         return new LayerResult(b.Input, macs, 2 * AttentionParams(d) + FeedForwardParams(d, ffn) + 6 * d);
     }
 }
+
+/// <summary>
+/// query_rectify: Q-DETR's distribution rectification of decoder queries [N, Q, d]: each feature
+/// normalised over the batch's queries, then scaled by a learnable γ and shifted by β
+/// (<c>weight</c>, <c>bias</c>; running statistics for eval, as BatchNorm keeps them).
+/// </summary>
+public sealed class QueryRectifySpec : LayerSpec
+{
+    public override string Name => "query_rectify";
+
+    /// <summary>Not "norm": no method converts it as it converts BatchNorm.</summary>
+    public override string Family => "rectify";
+
+    public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
+    {
+        ParamSpec.Float("eps", 1e-5, min: 0),
+        ParamSpec.Float("momentum", 0.1, min: 0, max: 1),
+    };
+
+    public override LayerResult? Bind(LayerBinding b)
+    {
+        if (!b.RequireRank(3, 3, "[N, Q, d]")) return null;
+        b.Infer("features", Size.Of(b.Input[2]));
+        return new LayerResult(b.Input, 0, 2 * b.Input[2].Value);
+    }
+}

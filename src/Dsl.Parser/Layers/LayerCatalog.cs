@@ -17,7 +17,7 @@ public static class LayerCatalog
         new FlattenSpec(), new PixelShuffleSpec(), new UpsampleSpec(), new ReflectionPad2dSpec(),
         new ReshapeSpec(), new PermuteSpec(), new TransposeSpec(), new MeanSpec(),
         new PatchEmbedSpec(), new ClsTokenSpec(), new PosEmbedSpec(), new AttentionSpec(), new MlpSpec(), new ClsSelectSpec(),
-        new SinePositionSpec(), new QueryEmbedSpec(), new DetrEncoderLayerSpec(), new DetrDecoderLayerSpec(),
+        new SinePositionSpec(), new QueryEmbedSpec(), new DetrEncoderLayerSpec(), new DetrDecoderLayerSpec(), new QueryRectifySpec(),
     }.Concat(ElementwiseSpec.All).ToDictionary(l => l.Name);
 
     /// <summary>Whether <paramref name="name"/> is a layer with <paramref name="trait"/>.</summary>

@@ -26,8 +26,8 @@ public sealed record DetectionOptions(
     string Device = "auto",
     string BackbonePrefix = "backbone.");
 
-/// <summary>One epoch of a detector's training: the mean set loss and its terms, and the test AP.</summary>
-public sealed record DetectionEpoch(int Epoch, double Loss, SetLosses Terms, DetectionMetrics Test, double Seconds);
+/// <summary>One epoch of a detector's training: the mean loss, the set loss's terms, the test AP, and the mean L_DRD (0 without distillation).</summary>
+public sealed record DetectionEpoch(int Epoch, double Loss, SetLosses Terms, DetectionMetrics Test, double Seconds, double Drd);
 
 public sealed class DetectionTrainer
 {
@@ -37,13 +37,13 @@ public sealed class DetectionTrainer
 
     public DetectionOptions Options { get; }
 
-    /// <summary>Hooks on each step's loss (distillation adds its term here): given the images, the outputs and the set loss's matches, a term or null.</summary>
-    public List<Func<Tensor, INamedTensors, IReadOnlyList<(int Query, int Object)[]>, Tensor?>> ExtraLosses { get; } = new();
-
     public IReadOnlyList<DetectionEpoch> Fit<TOutput>(nn.Module<Tensor, TOutput> model, DetectionData train, DetectionData test, SetCriterion? criterion = null)
         where TOutput : INamedTensors
     {
         criterion ??= new SetCriterion();
+        // A @distill(method: drd) detector adds L_DRD on its named features, from the same pass.
+        var distillation = (model as IDistilledDetector)?.Distillation;
+        var taps = model as IFeatureTaps<TOutput>;
         var device = Devices.Resolve(Options.Device);
         manual_seed(Options.Seed);
         model.to(device);
@@ -58,7 +58,7 @@ public sealed class DetectionTrainer
         {
             var clock = Stopwatch.StartNew();
             model.train();
-            double loss = 0, ce = 0, l1 = 0, giou = 0;
+            double loss = 0, ce = 0, l1 = 0, giou = 0, drdSum = 0;
             var steps = 0;
             using (var order = randperm(train.Count, generator: new Generator((ulong)(Options.Seed + epoch))))
             {
@@ -69,12 +69,16 @@ public sealed class DetectionTrainer
                     var batch = indices.Skip(start).Take(Options.BatchSize).ToArray();
                     var images = train.Images.index_select(0, tensor(batch)).to(device);
                     var targets = batch.Select(i => train.Targets[(int)i]).ToList();
-                    var outputs = model.forward(images);
+                    TOutput outputs;
+                    INamedTensors? features = null;
+                    if (distillation != null && taps != null) (outputs, features) = taps.ForwardWithFeatures(images);
+                    else outputs = model.forward(images);
                     var (logits, boxes) = Heads(outputs);
-                    var (total, terms, matches) = criterion.Compute(logits, boxes, targets);
-                    foreach (var extra in ExtraLosses)
+                    var (total, terms, _) = criterion.Compute(logits, boxes, targets);
+                    if (features != null && distillation!.Term(images, outputs, features, targets) is { } drd)
                     {
-                        if (extra(images, outputs, matches) is { } term) total = total + term;
+                        total = total + drd;
+                        drdSum += distillation.LastLoss;
                     }
                     optimizer.zero_grad();
                     total.backward();
@@ -86,9 +90,9 @@ public sealed class DetectionTrainer
             }
             var metrics = Evaluate(model, test, device);
             var n = Math.Max(1, steps);
-            var result = new DetectionEpoch(epoch, loss / n, new SetLosses(ce / n, l1 / n, giou / n), metrics, clock.Elapsed.TotalSeconds);
+            var result = new DetectionEpoch(epoch, loss / n, new SetLosses(ce / n, l1 / n, giou / n), metrics, clock.Elapsed.TotalSeconds, drdSum / n);
             history.Add(result);
-            _output.WriteLine($"epoch {epoch + 1}/{Options.Epochs}: loss {result.Loss:0.###} (ce {result.Terms.Classification:0.###}, L1 {result.Terms.BoxL1:0.###}, GIoU {result.Terms.Giou:0.###})  " +
+            _output.WriteLine($"epoch {epoch + 1}/{Options.Epochs}: loss {result.Loss:0.###} (ce {result.Terms.Classification:0.###}, L1 {result.Terms.BoxL1:0.###}, GIoU {result.Terms.Giou:0.###}, DRD {result.Drd:0.###})  " +
                               $"AP {metrics.Ap:P1}, AP50 {metrics.Ap50:P1}, AP75 {metrics.Ap75:P1}  ({result.Seconds:0} s)");
         }
         return history;

@@ -186,3 +186,33 @@ public sealed class SinePosition : nn.Module<Tensor, Tensor>
         return pos.MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>
+/// Q-DETR's query rectification on [N, Q, d]: q* = (q − μ)/√(σ² + ε)·γ + β per feature, μ and σ²
+/// over the batch's queries in training (kept as running statistics for eval, as BatchNorm does).
+/// </summary>
+public sealed class QueryRectify : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly Tensor running_mean;
+    private readonly Tensor running_var;
+    private readonly double _eps;
+    private readonly double _momentum;
+
+    public QueryRectify(long features, double eps, double momentum) : base(nameof(QueryRectify))
+    {
+        weight = new Parameter(ones(features));
+        bias = new Parameter(zeros(features));
+        running_mean = zeros(features);
+        running_var = ones(features);
+        (_eps, _momentum) = (eps, momentum);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor q)
+    {
+        var flat = q.reshape(-1, q.shape[^1]);
+        return nn.functional.batch_norm(flat, running_mean, running_var, weight, bias, training, _momentum, _eps).reshape(q.shape);
+    }
+}

@@ -15,4 +15,6 @@ public static partial class Layers
 
     public static nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor> DetrDecoderLayer(long dim, long heads, long ffn, double dropout = 0.1, Compressor? compression = null) =>
         new Dsl.Runtime.DetrDecoderLayer(dim, heads, ffn, dropout, compression);
+
+    public static nn.Module<Tensor, Tensor> QueryRectify(long features, double eps = 1e-5, double momentum = 0.1) => new Dsl.Runtime.QueryRectify(features, eps, momentum);
 }

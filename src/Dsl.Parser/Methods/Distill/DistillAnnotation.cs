@@ -28,13 +28,27 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
 
     public override string Name => KindName;
 
-    private static readonly string[] LogitsArguments = { "soft", "temperature", "hard", "ranking", "pairs" };
-    private static readonly string[] FeaturesArguments = { "maps" };
-    private static readonly string[] DcdArguments = { "discriminator", "layer", "dcd", "steps" };
+    /// <summary>Each method's own arguments: written with another method they are CM0406.</summary>
+    private static readonly Dictionary<string, string[]> OwnArguments = new()
+    {
+        ["logits"] = new[] { "soft", "temperature", "hard", "ranking", "pairs" },
+        ["features"] = new[] { "maps", "style", "perceptual" },
+        ["dcd"] = new[] { "discriminator", "layer", "dcd", "steps", "style", "perceptual" },
+        ["drd"] = new[] { "tau", "mu1", "mu2", "drd" },
+    };
+
+    /// <summary>Each method's loss weights, of which one must be above 0 (CM0401).</summary>
+    private static readonly Dictionary<string, string[]> LossWeights = new()
+    {
+        ["logits"] = new[] { "soft", "hard", "ranking" },
+        ["features"] = new[] { "maps", "style", "perceptual" },
+        ["dcd"] = new[] { "dcd", "style", "perceptual" },
+        ["drd"] = new[] { "drd" },
+    };
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
-        ParamSpec.Word("method", "logits", "features", "dcd"),
+        ParamSpec.Word("method", "logits", "features", "dcd", "drd"),
         new ParamSpec("teacher", ArgKind.Word, Required: true),
         ParamSpec.Float("soft", 0, min: 0),
         ParamSpec.Float("temperature", 1, min: 1e-3),
@@ -48,6 +62,10 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
         ParamSpec.Float("style", 0, min: 0),
         ParamSpec.Float("perceptual", 0, min: 0),
         ParamSpec.Int("steps", 1, min: 1),
+        ParamSpec.Float("tau", 0.5, min: 0, max: 1),
+        ParamSpec.Float("mu1", 2, min: 0),
+        ParamSpec.Float("mu2", 5, min: 0),
+        ParamSpec.Float("drd", 1, min: 0),
     };
 
     public override IReadOnlyCollection<string> Families { get; } = new string[0];
@@ -57,13 +75,15 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
     /// <summary>The model's distillation state.</summary>
     public override IReadOnlyCollection<string> ClassMembers { get; } = new[] { "distillation" };
 
-    public override IReadOnlyCollection<string> RuntimeTypes { get; } = new[] { "DistillationState", "IDistilled", "GeneratorDistillation", "IDistilledGenerator" };
+    public override IReadOnlyCollection<string> RuntimeTypes { get; } =
+        new[] { "DistillationState", "IDistilled", "GeneratorDistillation", "IDistilledGenerator", "DetectorDistillation", "IDistilledDetector" };
 
     protected override DistillSettings Bind(BoundArguments args) =>
         new(args.Word("method"), args.Word("teacher"), args.Scalar("soft")!.Concrete, args.Scalar("temperature")!.Concrete, args.Scalar("hard")!.Concrete,
             args.Scalar("ranking")!.Concrete, args.Scalar("pairs")!.AsLong, OptionalWord(args, "discriminator"), OptionalWord(args, "layer"),
             args.Scalar("maps")!.Concrete, args.Scalar("dcd")!.Concrete, args.Scalar("style")!.Concrete, args.Scalar("perceptual")!.Concrete,
-            args.Scalar("steps")!.AsLong);
+            args.Scalar("steps")!.AsLong, args.Scalar("tau")!.Concrete, args.Scalar("mu1")!.Concrete, args.Scalar("mu2")!.Concrete,
+            args.Scalar("drd")!.Concrete);
 
     private static string? OptionalWord(BoundArguments args, string name) => args[name].Value is WordValue w ? w.Word : null;
 
@@ -89,27 +109,20 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
     public override AnnotationProblem? Validate(BoundArguments args)
     {
         var method = args.Word("method");
-        var own = method switch { "logits" => LogitsArguments, "features" => FeaturesArguments, _ => DcdArguments };
-        var generator = new[] { "style", "perceptual" };
-        foreach (var name in LogitsArguments.Concat(FeaturesArguments).Concat(DcdArguments).Concat(generator))
+        foreach (var name in OwnArguments.Values.SelectMany(a => a).Distinct())
         {
-            if (!args.IsExplicit(name) || own.Contains(name) || (method != "logits" && generator.Contains(name))) continue;
-            var owner = LogitsArguments.Contains(name) ? "logits" : FeaturesArguments.Contains(name) ? "features" : DcdArguments.Contains(name) ? "dcd" : "features or dcd";
-            return new($"{name} belongs to method: {owner}, but this @distill uses method: {method}", name, DistillDiagnostics.OtherMethodsArgument);
+            if (!args.IsExplicit(name) || OwnArguments[method].Contains(name)) continue;
+            var owners = OwnArguments.Where(kv => kv.Value.Contains(name)).Select(kv => kv.Key).ToList();
+            return new($"{name} belongs to method: {string.Join(" or ", owners)}, but this @distill uses method: {method}", name, DistillDiagnostics.OtherMethodsArgument);
         }
         if (method == "dcd" && (!args.IsExplicit("discriminator") || !args.IsExplicit("layer")))
             return new($"DCD compares the generators' features through a discriminator: name it and its feature, such as @distill(method: dcd, teacher: Teacher, discriminator: PatchDiscriminator, layer: hidden)",
                 args.IsExplicit("discriminator") ? "layer" : null, DistillDiagnostics.NoDiscriminator);
-        var weights = method switch
-        {
-            "logits" => new[] { "soft", "hard", "ranking" },
-            "features" => new[] { "maps", "style", "perceptual" },
-            _ => new[] { "dcd", "style", "perceptual" },
-        };
-        return weights.All(w => args.Scalar(w)!.Concrete == 0)
-            ? new($"@distill needs at least one loss weight: {string.Join(", ", weights.Take(weights.Length - 1).Select(w => w + ":"))} or {weights[weights.Length - 1]}:, such as @distill({(method == "logits" ? "" : $"method: {method}, ")}teacher: Teacher, {weights[0]}: 1)",
-                Descriptor: DistillDiagnostics.NoLoss)
-            : null;
+        var weights = LossWeights[method];
+        if (weights.Any(w => args.Scalar(w)!.Concrete != 0)) return null;
+        var list = weights.Length == 1 ? weights[0] + ":" : $"{string.Join(", ", weights.Take(weights.Length - 1).Select(w => w + ":"))} or {weights[weights.Length - 1]}:";
+        return new($"@distill needs at least one loss weight: {list}, such as @distill({(method == "logits" ? "" : $"method: {method}, ")}teacher: Teacher, {weights[0]}: 1)",
+            Descriptor: DistillDiagnostics.NoLoss);
     }
 
     public override IReadOnlyList<DiagnosticDescriptor> Diagnostics => DistillDiagnostics.All;
@@ -122,6 +135,7 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
     /// </summary>
     protected override TensorValue? AssembleModel(ModelAssembly model, DistillSettings s, BoundArguments args, TensorValue output)
     {
+        if (s.Method == "drd") return AssembleDetector(model, s, args, output);
         if (s.ForGenerator) return AssembleGenerator(model, s, args, output);
         if (s.Hard > 0)
         {
@@ -182,6 +196,26 @@ public sealed class DistillAnnotation : AnnotationSchema<DistillSettings>
             },
             $"@distill(method: {s.Method}): the teacher, the discriminator, the loss weights and the student updates per teacher phase.",
             "Distillation", "What a GAN recipe reads to distil this generator: give the trained teacher with From(...).", Interface: "IDistilledGenerator"));
+        return output;
+    }
+
+    /// <summary>A distilled detector (DRD) holds its <c>DetectorDistillation</c>; its named features are the decoder features distilled.</summary>
+    private static TensorValue? AssembleDetector(ModelAssembly model, DistillSettings s, BoundArguments args, TensorValue output)
+    {
+        if (model.Features.Count == 0)
+        {
+            model.Diagnostics.Report(DistillDiagnostics.NoFeatures, args.SpanOf("method"),
+                "method: drd distils the detector's decoder features, but it names none; name them in the student and the teacher, such as 'feature queries: h'");
+            return null;
+        }
+        model.Members.Add(new MethodMember("distillation", "DetectorDistillation",
+            new[]
+            {
+                new ConstructionArg("teacher", new TypeCode(s.Teacher)), new ConstructionArg("tau", new RealCode(s.Tau)),
+                new ConstructionArg("mu1", new RealCode(s.Mu1)), new ConstructionArg("mu2", new RealCode(s.Mu2)), new ConstructionArg("drd", new RealCode(s.Drd)),
+            },
+            "@distill(method: drd): the teacher, foreground-aware matching's τ, μ₁, μ₂ and the weight of L_DRD.",
+            "Distillation", "What the detection trainer reads to distil this detector: give the trained teacher with From(...).", Interface: "IDistilledDetector"));
         return output;
     }
 }

@@ -150,6 +150,10 @@ public class DiagnosticTests
             "DCD compares the generators' features through a discriminator: name it and its feature, such as @distill(method: dcd, teacher: Teacher, discriminator: PatchDiscriminator, layer: hidden)" },
         { "CM0408", Student("@distill(method: dcd, teacher: T, discriminator: D, layer: h)"), 5, 43,
             "DCD's discriminator must be another model of this file, but 'D' names no model" },
+        { "CM0406", Student("@distill(method: drd, teacher: T, maps: 1)"), 5, 43, "maps belongs to method: features, but this @distill uses method: drd" },
+        { "CM0401", Student("@distill(method: drd, teacher: T, drd: 0)"), 5, 9, "@distill needs at least one loss weight: drd:, such as @distill(method: drd, teacher: Teacher, drd: 1)" },
+        { "CM0409", Student("@distill(method: drd, teacher: T)"), 5, 18,
+            "method: drd distils the detector's decoder features, but it names none; name them in the student and the teacher, such as 'feature queries: h'" },
         { "CM0409", Student("@distill(method: features, teacher: T)"), 5, 18,
             "method: features distils the generator at its named features, but it names none; name them in the student and the teacher, such as 'feature down: h'" },
     };

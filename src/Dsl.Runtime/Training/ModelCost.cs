@@ -14,7 +14,7 @@ public sealed record ModelCost(long? Macs, long Parameters, IReadOnlyList<CostFi
     /// <summary>A metric by its constant's name (Bops, Operations), or null when the model has none.</summary>
     public double? this[string name] => Metrics.FirstOrDefault(m => m.Name == name)?.Value;
 
-    public static ModelCost Of(nn.Module<Tensor, Tensor> model)
+    public static ModelCost Of(nn.Module model)
     {
         var fields = model.GetType().GetFields(BindingFlags.Public | BindingFlags.Static);
         var macs = fields.FirstOrDefault(f => f.Name == "Macs")?.GetValue(null) as long?;

@@ -10,7 +10,11 @@ namespace Dsl.Runtime.Tests;
 /// </summary>
 public class ShapeAndCountTests
 {
-    public static IEnumerable<object[]> Models() => GeneratedModels.All().Select(t => new object[] { t.Name });
+    // CycleGAN's generator at 256×256 (56.8 GMACs) takes seconds a pass; the sample's 32×32 generators have its layers.
+    private const long MaxMacsPerSample = 10_000_000_000;
+
+    public static IEnumerable<object[]> Models() =>
+        GeneratedModels.All().Where(t => (long)t.GetField("Macs")!.GetValue(null)! <= MaxMacsPerSample).Select(t => new object[] { t.Name });
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -40,28 +40,41 @@ rows.Add(KeptResult.GetOrRun(Path.Combine(work, $"detr-{tag}-{epochs}-epochs.jso
 }));
 PyTorchWeights.Load(teacher, fullPath);
 
-// Stage one (backbone quantized) per width, shared by LSQ+ and Q-DETR; then stage two of each.
-foreach (var bits in new[] { 4, 2 })
+// Stage one (backbone quantized) per width, trained once and shared by LSQ+ and Q-DETR; then stage
+// two of each student from it. Listed in the order they run: the main comparison first, the ablations last.
+var stageOne = new Dictionary<int, (string Path, double Seconds)>();
+(string Path, double Seconds) StageOne(int bits)
 {
-    var stageOnePath = Path.Combine(work, $"backbone-w{bits}a{bits}-{tag}-{stage1}-epochs.safetensors");
-    var stageOneSeconds = KeptResult.GetOrRun(stageOnePath + ".json", () =>
-        new Seconds(bits == 4 ? Stage(new DetrW4A4Backbone(), fullPath, stageOnePath, stage1, distilled: false) : Stage(new DetrW2A2Backbone(), fullPath, stageOnePath, stage1, distilled: false))).Value;
-    var students = bits == 4
-        ? new (string Name, Func<string, double, Row> Run)[]
-        {
-            ("LSQ+ W4A4", (name, s) => Student(name, new DetrW4A4(), distilled: false, stageOnePath, s)),
-            ("Q-DETR W4A4", (name, s) => Student(name, new QDetrW4A4(), distilled: true, stageOnePath, s)),
-            ("rectification only W4A4", (name, s) => Student(name, new QDetrW4A4RectifyOnly(), distilled: false, stageOnePath, s)),
-            ("matching and L_DRD only W4A4", (name, s) => Student(name, new QDetrW4A4MatchOnly(), distilled: true, stageOnePath, s)),
-        }
-        : new (string Name, Func<string, double, Row> Run)[]
-        {
-            ("LSQ+ W2A2", (name, s) => Student(name, new DetrW2A2(), distilled: false, stageOnePath, s)),
-            ("Q-DETR W2A2", (name, s) => Student(name, new QDetrW2A2(), distilled: true, stageOnePath, s)),
-        };
-    foreach (var (name, run) in students)
-        rows.Add(KeptResult.GetOrRun(Path.Combine(work, $"{Slug(name)}-{tag}-{stage1}+{stage2}-epochs.json"), () => run(name, stageOneSeconds)));
+    if (stageOne.TryGetValue(bits, out var done)) return done;
+    var path = Path.Combine(work, $"backbone-w{bits}a{bits}-{tag}-{stage1}-epochs.safetensors");
+    var seconds = KeptResult.GetOrRun(path + ".json", () =>
+        new Seconds(bits == 4 ? Stage(new DetrW4A4Backbone(), fullPath, path, stage1) : Stage(new DetrW2A2Backbone(), fullPath, path, stage1))).Value;
+    return stageOne[bits] = (path, seconds);
 }
+var students = new (int Bits, string Name, Func<string, string, double, Row> Run)[]
+{
+    (4, "LSQ+ W4A4", (name, from, s) => Student(name, new DetrW4A4(), from, s)),
+    (4, "Q-DETR W4A4 (λ = 1)", (name, from, s) => Student(name, new QDetrW4A4Lambda1(), from, s)),
+    (4, "Q-DETR W4A4", (name, from, s) => Student(name, new QDetrW4A4(), from, s)),
+    (2, "LSQ+ W2A2", (name, from, s) => Student(name, new DetrW2A2(), from, s)),
+    (2, "Q-DETR W2A2", (name, from, s) => Student(name, new QDetrW2A2(), from, s)),
+    (4, "rectification only W4A4", (name, from, s) => Student(name, new QDetrW4A4RectifyOnly(), from, s)),
+    (4, "matching and L_DRD only W4A4", (name, from, s) => Student(name, new QDetrW4A4MatchOnly(), from, s)),
+};
+foreach (var (bits, name, run) in students)
+{
+    var (from, seconds) = StageOne(bits);
+    rows.Add(KeptResult.GetOrRun(Path.Combine(work, $"{Slug(name)}-{tag}-{stage1}+{stage2}-epochs.json"), () => run(name, from, seconds)));
+}
+
+// DETR's auxiliary decoder losses, in full precision: the heads see both decoder layers.
+rows.Add(KeptResult.GetOrRun(Path.Combine(work, $"detr-aux-{tag}-{epochs}-epochs.json"), () =>
+{
+    var model = new DetrAux();
+    var clock = Stopwatch.StartNew();
+    var history = Trainer(epochs).Fit(model, train, test);
+    return Measure("full precision, auxiliary losses", model, history[^1].Test, clock.Elapsed.TotalSeconds);
+}));
 
 Console.WriteLine();
 Console.WriteLine("| detector | AP | AP50 | AP75 | BOPs | parameters | query variance | query entropy | train s |");
@@ -71,24 +84,20 @@ foreach (var r in rows)
 SavePredictions(teacher, "full precision");
 
 // Stage two of one student from the stage-one weights; each generated detector has its own Outputs record, so the helpers are generic.
-Row Student<TOutput>(string name, nn.Module<Tensor, TOutput> model, bool distilled, string stageOnePath, double stageOneSeconds) where TOutput : INamedTensors
+Row Student<TOutput>(string name, nn.Module<Tensor, TOutput> model, string stageOnePath, double stageOneSeconds) where TOutput : INamedTensors
 {
     var path = Path.Combine(work, $"{Slug(name)}-{tag}.safetensors");
-    var seconds = stageOneSeconds + Stage(model, stageOnePath, path, stage2, distilled);
+    var seconds = stageOneSeconds + Stage(model, stageOnePath, path, stage2);
     return Measure(name, model, DetectionTrainer.Evaluate(model, test, Devices.Resolve("auto")), seconds);
 }
 
 DetectionTrainer Trainer(int n) => new(new DetectionOptions(n, batch, LearningRate: 3e-4, BackboneLearningRate: 3e-4));
 
-double Stage<TOutput>(nn.Module<Tensor, TOutput> model, string from, string to, int n, bool distilled) where TOutput : INamedTensors
+double Stage<TOutput>(nn.Module<Tensor, TOutput> model, string from, string to, int n) where TOutput : INamedTensors
 {
     // The quantizers' steps are not in the file: they start from the first batch.
     PyTorchWeights.Load(model, from, strict: false);
-    switch (model)
-    {
-        case IDistilledDetector d when distilled: d.Distillation.From(teacher); break;
-        case IDistilledDetector d: d.Distillation.WithoutTeacher(); break;
-    }
+    if (model is IDistilledDetector distilled) distilled.Distillation.From(teacher);
     var clock = Stopwatch.StartNew();
     Trainer(n).Fit(model, train, test);
     PyTorchWeights.Save(model, to);
@@ -102,7 +111,7 @@ Row Measure<TOutput>(string name, nn.Module<Tensor, TOutput> model, DetectionMet
     return new Row(name, metrics.Ap, metrics.Ap50, metrics.Ap75, cost["Bops"] ?? 0, cost.Parameters, variance, entropy, seconds);
 }
 
-// The decoder queries' per-feature variance over the test set, and their entropy as Gaussians, ½·log(2πe·σ²) averaged over features.
+// The last decoder layer's queries' per-feature variance over the test set, and their entropy as Gaussians, ½·log(2πe·σ²) averaged over features.
 (double Variance, double Entropy) QuerySpread<TOutput>(nn.Module<Tensor, TOutput> model) where TOutput : INamedTensors
 {
     model.eval();
@@ -114,7 +123,7 @@ Row Measure<TOutput>(string name, nn.Module<Tensor, TOutput> model, DetectionMet
     for (long i = 0; i < test.Count; i += 128)
     {
         var (_, features) = taps.ForwardWithFeatures(test.Images.narrow(0, i, Math.Min(128, test.Count - i)).to(device));
-        parts.Add(features.Named.Single(n => n.Name == "queries").Tensor.reshape(-1, 64).to(CPU));
+        parts.Add(DetectionTrainer.LastLayer(features.Named.Single(n => n.Name == "queries").Tensor).reshape(-1, 64).to(CPU));
     }
     var variance = cat(parts, 0).var(0);
     return (variance.mean().item<float>(), (0.5 * (2 * Math.PI * Math.E * variance).log()).mean().item<float>());
@@ -131,7 +140,7 @@ void SavePredictions<TOutput>(nn.Module<Tensor, TOutput> model, string name) whe
     Console.WriteLine($"predictions of the {name} detector on six test canvases: predictions{(arguments.Subset ? "-subset" : "")}.png");
 }
 
-static string Slug(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+static string Slug(string name) => new string(name.Where(char.IsAsciiLetterOrDigit).ToArray()).ToLowerInvariant();
 
 record Seconds(double Value);
 

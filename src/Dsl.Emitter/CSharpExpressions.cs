@@ -28,7 +28,7 @@ internal sealed class CSharpExpressions : ITensorExprVisitor<string>, ICallOpera
     public string Negate(TensorNegate n) => $"-{n.Operand.Accept(Nested)}";
 
     public string Concat(TensorConcat c) =>
-        "Ops.Concat(" + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => i.Accept(Top))) + ")";
+        (c.Stack ? "Ops.Stack(" : "Ops.Concat(") + c.Dim.ToString(CultureInfo.InvariantCulture) + ", " + string.Join(", ", c.Items.Select(i => i.Accept(Top))) + ")";
 
     public string Call(MethodCall m) =>
         $"{(m.Target == null ? "" : CSharpNames.Escape(m.Target) + ".")}{m.Function}({string.Join(", ", m.Operands.Select(o => o.Accept(Top)))})";

@@ -13,4 +13,6 @@ public static class Ops
     public static Tensor PosEmbed(Tensor x, Parameter embedding) => x + embedding;
 
     public static Tensor Concat(long dim, params Tensor[] tensors) => cat(tensors, dim);
+
+    public static Tensor Stack(long dim, params Tensor[] tensors) => stack(tensors, dim);
 }

@@ -128,4 +128,28 @@ public class BindingTests
         var model = Single(Compile("model K {\n input x: [N, 3, 4, 4]\n output concat(x, x -> conv2d(5, kernel: 1), dim: 1)\n}"));
         Assert.Equal("[N, 8, 4, 4]", model.Cost.Output.ToString());
     }
+
+    [Fact]
+    public void Stack_adds_a_dimension_and_a_linear_over_it_counts_every_slice_without_a_warning()
+    {
+        // Three [N, 5, 8] sequences stacked at 1: [N, 3, 5, 8]; a linear 8 → 4 over 3·5 rows is 3·5·8·4 MACs,
+        // and its output keeps the features last, so a second linear is not taken for a feature map either.
+        var result = Compile("model K {\n input x: [N, 5, 8]\n h = stack(x, x -> relu, -x, dim: 1)\n output h -> linear(4) -> linear(2)\n}");
+        Assert.Empty(result.Diagnostics);
+        var model = Single(result);
+        Assert.Equal("[N, 3, 5, 2]", model.Cost.Output.ToString());
+        Assert.Equal(3 * 5 * 8 * 4 + 3 * 5 * 4 * 2, model.Cost.Macs);
+        Assert.Equal("[N, 5, 8, 2]", Single(Compile("model K {\n input x: [N, 5, 8]\n output stack(x, x, dim: -1)\n}")).Cost.Output.ToString());
+    }
+
+    [Theory]
+    [InlineData("stack(x, x -> linear(4), dim: 1)", "stack needs tensors of one shape but got [N, 5, 8] and [N, 5, 4]")]
+    [InlineData("stack(x, x, dim: 4)", "between 1 and 3 for [N, 5, 8]")]
+    [InlineData("stack(x)", "two or more tensors")]
+    [InlineData("x -> stack", "write `stack(a, b, dim: 1)` as an expression")]
+    public void Stack_is_checked(string expression, string expected)
+    {
+        var d = Assert.Single(Compile($"model K {{\n input x: [N, 5, 8]\n output {expression}\n}}").Diagnostics, d => d.IsError);
+        Assert.Contains(expected, d.Message);
+    }
 }

@@ -241,6 +241,47 @@ public class DetectionTests
         Assert.True(last < first * 0.85, $"the set loss went from {first} to {last}");
     }
 
+    private sealed record Heads(Tensor Logits, Tensor Boxes) : INamedTensors
+    {
+        public IReadOnlyList<(string Name, Tensor Tensor)> Named => new[] { ("logits", Logits), ("boxes", Boxes) };
+    }
+
+    [Fact]
+    public void Heads_that_see_every_decoder_layer_add_each_earlier_layers_set_loss()
+    {
+        // Two decoder layers' predictions for one image with one object: the set loss is the last
+        // layer's plus the first's, each matched on its own; the terms reported are the last layer's.
+        var targets = new[] { Target(new long[] { 0 }, new[] { 0.5f, 0.5f, 0.4f, 0.4f }) };
+        using var first = tensor(new float[] { 2, 0, 0, 1 }).reshape(1, 2, 2);
+        using var firstBoxes = tensor(new float[] { 0.1f, 0.1f, 0.1f, 0.1f, 0.4f, 0.6f, 0.3f, 0.3f }).reshape(1, 2, 4);
+        using var last = tensor(new float[] { 0, 0, 2, 0 }).reshape(1, 2, 2);
+        using var lastBoxes = tensor(new float[] { 0.5f, 0.5f, 0.4f, 0.2f, 0.1f, 0.1f, 0.1f, 0.1f }).reshape(1, 2, 4);
+        var criterion = new SetCriterion();
+        var (lastLoss, lastTerms, _) = criterion.Compute(last, lastBoxes, targets);
+        var firstLoss = criterion.Compute(first, firstBoxes, targets).Loss;
+        var stacked = new Heads(stack(new[] { first, last }, 1), stack(new[] { firstBoxes, lastBoxes }, 1));
+
+        var (loss, terms) = DetectionTrainer.SetLoss(criterion, stacked, targets);
+
+        Assert.Equal(lastLoss.item<float>() + firstLoss.item<float>(), loss.item<float>(), 4);
+        Assert.Equal(lastTerms, terms);
+        Assert.Equal(last.data<float>().ToArray(), DetectionTrainer.Heads(stacked).Logits.data<float>().ToArray());
+        Assert.Equal(lastLoss.item<float>(), DetectionTrainer.SetLoss(criterion, new Heads(last, lastBoxes), targets).Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void A_DETR_whose_heads_see_both_decoder_layers_outputs_each_layers_predictions_and_trains()
+    {
+        var items = FashionMnist.LoadSplit(FashionMnist.Locate(null, full: false), "t10k");
+        using var train = ObjectCanvases.Generate(items, 16, size: 32, minSide: 8, maxSide: 16, seed: 1);
+        using var model = new TinyDetrAux();
+        var outputs = model.forward(train.Images.narrow(0, 0, 2));
+        Assert.Equal(new long[] { 2, 2, 6, 11 }, outputs.logits.shape);
+        Assert.Equal(new long[] { 2, 2, 6, 4 }, outputs.boxes.shape);
+        var history = new DetectionTrainer(new DetectionOptions(Epochs: 2, BatchSize: 8, LearningRate: 1e-3, Device: "cpu"), TextWriter.Null).Fit(model, train, train);
+        Assert.True(history[^1].Loss < history[0].Loss, $"loss {history[0].Loss} → {history[^1].Loss}");
+    }
+
     [Fact]
     public void The_detection_trainer_fits_a_DETR_on_canvases_and_reports_AP()
     {

@@ -7,10 +7,10 @@ using Dsl.Parser.Syntax;
 
 namespace Dsl.Parser.Binding;
 
-/// <summary>Expressions: tensors, their arithmetic and broadcasting, concatenation, scalars and literals.</summary>
+/// <summary>Expressions: tensors, their arithmetic and broadcasting, concatenation and stacking, scalars and literals.</summary>
 internal sealed partial class DeclarationBinder
 {
-    private static readonly ParamSpec ConcatDim = ParamSpec.Int("dim", 1);
+    private static readonly ParamSpec JoinDim = ParamSpec.Int("dim", 1);
 
     /// <summary>A tensor expression; a pipeline writes its steps into <paramref name="target"/>.</summary>
     private TensorValue? EvaluateTensor(ExpressionSyntax expr, string? target)
@@ -53,8 +53,8 @@ internal sealed partial class DeclarationBinder
                 var operand = EvaluateTensor(u.Operand, null);
                 return operand == null ? null : new TensorValue(operand.Shape, new TensorNegate(operand.Code));
 
-            case CallSyntax c when c.Name.Text == LayerCatalog.Concat:
-                return EvaluateConcat(c);
+            case CallSyntax c when LayerCatalog.IsFunction(c.Name.Text):
+                return EvaluateJoin(c, stack: c.Name.Text == LayerCatalog.Stack);
 
             case CallSyntax c:
                 var known = LayerCatalog.All.ContainsKey(c.Name.Text) || _file.FindBlock(c.Name.Text) != null;
@@ -159,8 +159,13 @@ internal sealed partial class DeclarationBinder
         return new Shape(dims);
     }
 
-    private TensorValue? EvaluateConcat(CallSyntax c)
+    /// <summary>
+    /// concat(a, b, ..., dim:) joins along an existing dimension; stack(a, b, ..., dim:) along a new
+    /// one (torch.stack), whose result keeps its features last, so linear over it is intended.
+    /// </summary>
+    private TensorValue? EvaluateJoin(CallSyntax c, bool stack)
     {
+        var function = c.Name.Text;
         var tensors = new List<TensorValue>();
         long dim = 1;
         var ok = true;
@@ -172,45 +177,50 @@ internal sealed partial class DeclarationBinder
                 if (t == null) ok = false; else tensors.Add(t);
                 continue;
             }
-            if (arg.Name.Text != ConcatDim.Name)
+            if (arg.Name.Text != JoinDim.Name)
             {
-                _diagnostics.Report(DiagnosticDescriptors.UnknownArgument, arg.Name.Span, "concat", arg.Name.Text, Suggestions.DidYouMean(arg.Name.Text, new[] { "dim" }));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownArgument, arg.Name.Span, function, arg.Name.Text, Suggestions.DidYouMean(arg.Name.Text, new[] { "dim" }));
                 ok = false;
                 continue;
             }
-            if (EvaluateScalar(arg.Value, ConcatDim) is ScalarValue { Type: ScalarType.Int } d) dim = d.AsLong;
+            if (EvaluateScalar(arg.Value, JoinDim) is ScalarValue { Type: ScalarType.Int } d) dim = d.AsLong;
             else
             {
-                _diagnostics.Report(DiagnosticDescriptors.ArgumentType, arg.Value.Span, "dim", "concat", "an int", "another value");
+                _diagnostics.Report(DiagnosticDescriptors.ArgumentType, arg.Value.Span, "dim", function, "an int", "another value");
                 ok = false;
             }
         }
         if (!ok) return null;
         if (tensors.Count < 2)
         {
-            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, c.Span, "concat", "tensors", "two or more tensors");
+            _diagnostics.Report(DiagnosticDescriptors.MissingArgument, c.Span, function, "tensors", "two or more tensors");
             return null;
         }
         var first = tensors[0].Shape;
-        var axis = dim < 0 ? dim + first.Rank : dim;
-        if (axis < 1 || axis >= first.Rank)
+        // A stack's result has one more dimension; dim counts in it, as torch.stack's does.
+        var rank = stack ? first.Rank + 1 : first.Rank;
+        var axis = dim < 0 ? dim + rank : dim;
+        if (axis < 1 || axis >= rank)
         {
-            _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, c.Span, "dim", "concat", $"between 1 and {first.Rank - 1} for {first}", dim.ToString());
+            _diagnostics.Report(DiagnosticDescriptors.ArgumentRange, c.Span, "dim", function, $"between 1 and {rank - 1} for {first}", dim.ToString());
             return null;
         }
-        var total = Size.Of(first[(int)axis]);
+        var total = stack ? new Size(tensors.Count, ScalarExpr.Int(tensors.Count)) : Size.Of(first[(int)axis]);
         foreach (var t in tensors.Skip(1))
         {
             var mismatch = t.Shape.Rank != first.Rank
-                || Enumerable.Range(0, first.Rank).Any(i => i != axis && (first[i].IsBatch != t.Shape[i].IsBatch || first[i].Value != t.Shape[i].Value));
+                || Enumerable.Range(0, first.Rank).Any(i => (stack || i != axis) && (first[i].IsBatch != t.Shape[i].IsBatch || first[i].Value != t.Shape[i].Value));
             if (mismatch)
             {
-                _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, c.Span, $"concat along dimension {axis} needs equal other dimensions but got {first} and {t.Shape}");
+                _diagnostics.Report(DiagnosticDescriptors.ShapeMismatch, c.Span, stack
+                    ? $"stack needs tensors of one shape but got {first} and {t.Shape}"
+                    : $"concat along dimension {axis} needs equal other dimensions but got {first} and {t.Shape}");
                 return null;
             }
-            total = total + Size.Of(t.Shape[(int)axis]);
+            if (!stack) total = total + Size.Of(t.Shape[(int)axis]);
         }
-        return new TensorValue(first.With((int)axis, total.ToDim()), new TensorConcat(tensors.Select(t => t.Code).ToList(), axis));
+        var shape = stack ? first.Replace((int)axis, 0, new[] { total.ToDim() }) with { FeaturesLast = true } : first.With((int)axis, total.ToDim());
+        return new TensorValue(shape, new TensorConcat(tensors.Select(t => t.Code).ToList(), axis, stack));
     }
 
     private Value? EvaluateArgument(ExpressionSyntax expr, ParamSpec spec) => EvaluateScalar(expr, spec);

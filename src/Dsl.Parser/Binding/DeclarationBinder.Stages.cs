@@ -45,9 +45,9 @@ internal sealed partial class DeclarationBinder
                 return ApplyLayer(input, layer, spec, fields, scope);
             case LayerStageSyntax call when _file.FindBlock(call.Name.Text) is { } block:
                 return ApplyBlock(input, call, block, fields, scope, shares ?? new BlockShare[0]);
-            case LayerStageSyntax concat when concat.Name.Text == LayerCatalog.Concat:
-                _diagnostics.Report(DiagnosticDescriptors.ValueKind, concat.Name.Span, "a layer or block", "concat",
-                    "a function of several tensors; write `concat(a, b, dim: 1)` as an expression");
+            case LayerStageSyntax function when LayerCatalog.IsFunction(function.Name.Text):
+                _diagnostics.Report(DiagnosticDescriptors.ValueKind, function.Name.Span, "a layer or block", function.Name.Text,
+                    $"a function of several tensors; write `{function.Name.Text}(a, b, dim: 1)` as an expression");
                 return null;
             case LayerStageSyntax unknown:
                 _diagnostics.Report(DiagnosticDescriptors.UnknownLayer, unknown.Name.Span, unknown.Name.Text,

@@ -165,9 +165,10 @@ internal sealed partial class DeclarationBinder
             if (code == null) return null;
             constructionArgs.Add(new ConstructionArg(share.Parameter.Name, code));
         }
-        var callerOutput = new Shape(output.Shape.Dims
-            .Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms)))
-            .ToList());
+        var callerOutput = output.Shape with
+        {
+            Dims = output.Shape.Dims.Select((d, i) => d.IsBatch ? callerInput[0] : new Dim(d.Value, d.Expr.Substitute(callerTerms))).ToList(),
+        };
         return (callerOutput, new BlockConstruction(className, constructionArgs), _fields.Costs);
     }
 

@@ -58,7 +58,7 @@ internal sealed class FileBinder
                 diagnostics.Report(DiagnosticDescriptors.DuplicateDeclaration, decl.Name.Span, decl.Name.Text, diagnostics.LineOf(first.Name.Span.Start) + 1);
                 continue;
             }
-            if (LayerCatalog.All.ContainsKey(decl.Name.Text) || decl.Name.Text == LayerCatalog.Concat)
+            if (LayerCatalog.All.ContainsKey(decl.Name.Text) || LayerCatalog.IsFunction(decl.Name.Text))
             {
                 diagnostics.Report(DiagnosticDescriptors.ReservedName, decl.Name.Span, decl.Name.Text, "it is the name of a built-in layer");
                 continue;

@@ -46,4 +46,9 @@ public static class LayerCatalog
 
     /// <summary>Functions written in expression position rather than after '->'.</summary>
     public const string Concat = "concat";
+
+    /// <inheritdoc cref="Concat"/>
+    public const string Stack = "stack";
+
+    public static bool IsFunction(string name) => name is Concat or Stack;
 }

@@ -23,8 +23,8 @@ public sealed class LinearSpec : LayerSpec
     public override LayerResult? Bind(LayerBinding b)
     {
         // Over the last dimension with any leading ones, as PyTorch; on a feature map that is
-        // usually a missing flatten, so it is a warning.
-        if (b.Input.Rank >= 4)
+        // usually a missing flatten, so it is a warning (not on a stack of sequences).
+        if (b.Input.Rank >= 4 && !b.Input.FeaturesLast)
             b.Warn(DiagnosticDescriptors.LinearOverFeatureMap, $"linear applies over the last dimension ({b.Input.Last.Value}) of {b.Input}; insert `flatten` (or a pool) first if you meant the features");
         var inFeatures = Size.Of(b.Input.Last);
         var outFeatures = b.Size("out_features");

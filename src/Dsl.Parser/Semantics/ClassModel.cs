@@ -277,7 +277,8 @@ public sealed record TensorNegate(TensorExpr Operand) : TensorExpr
     public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Negate(this);
 }
 
-public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim) : TensorExpr
+/// <summary>Items joined along <paramref name="Dim"/>: concatenated, or with <paramref name="Stack"/> stacked along a new dimension there.</summary>
+public sealed record TensorConcat(IReadOnlyList<TensorExpr> Items, long Dim, bool Stack = false) : TensorExpr
 {
     public override T Accept<T>(ITensorExprVisitor<T> visitor) => visitor.Concat(this);
 }

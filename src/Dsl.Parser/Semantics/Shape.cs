@@ -23,6 +23,9 @@ public sealed record Shape(IReadOnlyList<Dim> Dims)
 
     public Dim Last => Dims[Dims.Count - 1];
 
+    /// <summary>The last dimension holds the features at any rank (a stack of sequences), not a map's width.</summary>
+    public bool FeaturesLast { get; init; }
+
     /// <summary>Elements per sample (the batch counts as 1).</summary>
     public long ElementsPerSample => Dims.Where(d => !d.IsBatch).Aggregate(1L, (a, d) => a * d.Value);
 
@@ -30,7 +33,7 @@ public sealed record Shape(IReadOnlyList<Dim> Dims)
     {
         var dims = Dims.ToList();
         dims[index] = dim;
-        return new Shape(dims);
+        return this with { Dims = dims };
     }
 
     public Shape Replace(int from, int count, IEnumerable<Dim> with)
@@ -38,7 +41,7 @@ public sealed record Shape(IReadOnlyList<Dim> Dims)
         var dims = Dims.ToList();
         dims.RemoveRange(from, count);
         dims.InsertRange(from, with);
-        return new Shape(dims);
+        return this with { Dims = dims };
     }
 
     public override string ToString() => "[" + string.Join(", ", Dims) + "]";

@@ -13,7 +13,9 @@ namespace Dsl.Runtime.Detection;
 /// <summary>
 /// A detector's training, as DETR's: AdamW (learning rate 1e-4, the backbone's parameters at
 /// 1e-5, weight decay 1e-4), gradients clipped to norm 0.1, the set loss, shuffled batches; AP
-/// on a test set after every epoch.
+/// on a test set after every epoch. A detector whose heads see every decoder layer (outputs
+/// [B, L, Q, ·], from <c>stack</c> in the decoder) adds DETR's auxiliary losses: the set loss of
+/// each earlier layer, matched on its own, with the same weights.
 /// </summary>
 public sealed record DetectionOptions(
     int Epochs,
@@ -73,8 +75,7 @@ public sealed class DetectionTrainer
                     INamedTensors? features = null;
                     if (distillation != null && taps != null) (outputs, features) = taps.ForwardWithFeatures(images);
                     else outputs = model.forward(images);
-                    var (logits, boxes) = Heads(outputs);
-                    var (total, terms, _) = criterion.Compute(logits, boxes, targets);
+                    var (total, terms) = SetLoss(criterion, outputs, targets);
                     if (features != null && distillation!.Term(images, outputs, features, targets) is { } drd)
                     {
                         total = total + drd;
@@ -98,14 +99,35 @@ public sealed class DetectionTrainer
         return history;
     }
 
-    /// <summary>The class logits [B, Q, C + 1] and boxes [B, Q, 4] among a detector's named outputs.</summary>
-    public static (Tensor Logits, Tensor Boxes) Heads(INamedTensors outputs)
+    /// <summary>The set loss of the last decoder layer plus, for heads that see every layer, each earlier layer's (DETR's auxiliary losses); the terms are the last layer's.</summary>
+    public static (Tensor Loss, SetLosses Terms) SetLoss(SetCriterion criterion, INamedTensors outputs, IReadOnlyList<DetectionTarget> targets)
+    {
+        var layers = DecoderLayers(outputs);
+        var (total, terms, _) = criterion.Compute(layers[^1].Logits, layers[^1].Boxes, targets);
+        foreach (var (logits, boxes) in layers.Take(layers.Count - 1))
+            total = total + criterion.Compute(logits, boxes, targets).Loss;
+        return (total, terms);
+    }
+
+    /// <summary>The last decoder layer's class logits [B, Q, C + 1] and boxes [B, Q, 4] among a detector's named outputs.</summary>
+    public static (Tensor Logits, Tensor Boxes) Heads(INamedTensors outputs) => DecoderLayers(outputs)[^1];
+
+    /// <summary>The logits and boxes of every decoder layer the heads see, the last one last: one for outputs [B, Q, ·], L for [B, L, Q, ·].</summary>
+    public static IReadOnlyList<(Tensor Logits, Tensor Boxes)> DecoderLayers(INamedTensors outputs)
     {
         var named = outputs.Named.ToDictionary(n => n.Name, n => n.Tensor);
         if (!named.TryGetValue("logits", out var logits) || !named.TryGetValue("boxes", out var boxes))
             throw new ArgumentException($"a detector's outputs are named logits and boxes (output logits: ..., boxes: ...), not {string.Join(", ", named.Keys)}");
-        return (logits, boxes);
+        if (logits.dim() != boxes.dim() || logits.dim() is not (3 or 4))
+            throw new ArgumentException($"a detector's logits and boxes are [B, Q, ·], or [B, L, Q, ·] for every decoder layer, not {Shape(logits)} and {Shape(boxes)}");
+        if (logits.dim() == 3) return new[] { (logits, boxes) };
+        return Enumerable.Range(0, (int)logits.shape[1]).Select(l => (logits.select(1, l), boxes.select(1, l))).ToList();
     }
+
+    /// <summary>The last decoder layer's slice of a feature that the heads see per layer ([B, L, Q, d] → [B, Q, d]).</summary>
+    public static Tensor LastLayer(Tensor feature) => feature.dim() == 4 ? feature.select(1, -1) : feature;
+
+    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 
     /// <summary>Every query's prediction: its most likely class other than "no object", that probability as the score, its box in pixels.</summary>
     public static IEnumerable<LabelledBox> Predictions(Tensor logits, Tensor boxes, int firstImage, int width, int height)

@@ -76,7 +76,7 @@ public sealed class DetectorDistillation
         {
             if (!teacherMaps.TryGetValue(name, out var teacherFeature))
                 throw new ArgumentException($"the student's feature '{name}' has no counterpart in the teacher {Teacher.Name}, which names {string.Join(", ", teacherMaps.Keys)}");
-            terms.Add(DistributionRectification.Loss(feature, teacherFeature, studentBoxes, teacherBoxes, targets, Tau, Mu1, Mu2));
+            terms.Add(DistributionRectification.Loss(DetectionTrainer.LastLayer(feature), DetectionTrainer.LastLayer(teacherFeature), studentBoxes, teacherBoxes, targets, Tau, Mu1, Mu2));
         }
         var loss = terms.Aggregate((a, b) => a + b);
         LastLoss = loss.item<float>();

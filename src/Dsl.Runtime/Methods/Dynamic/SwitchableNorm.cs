@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsl.Runtime.Dynamic;
+
+/// <summary>
+/// The BatchNorm after a slimmable convolution: one set of statistics and affine parameters per
+/// width (switchable BN, as slimmable networks have), over the channels that width computes.
+/// <c>weight</c>, <c>bias</c>, <c>running_mean</c> and <c>running_var</c> are [widths, C].
+/// </summary>
+public sealed class SwitchableNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter? weight;
+    private readonly Parameter? bias;
+    private readonly Tensor running_mean;
+    private readonly Tensor running_var;
+    private readonly double _eps;
+    private readonly double _momentum;
+    private readonly DynamicWidths _widths;
+
+    public SwitchableNorm(long features, double eps, double momentum, bool affine, DynamicWidths widths) : base(nameof(SwitchableNorm))
+    {
+        var count = widths.Widths.Count;
+        if (affine)
+        {
+            weight = new Parameter(ones(count, features));
+            bias = new Parameter(zeros(count, features));
+        }
+        running_mean = zeros(count, features);
+        running_var = ones(count, features);
+        (_eps, _momentum, _widths) = (eps, momentum, widths);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var index = _widths.IndexOf(_widths.Current);
+        var channels = x.shape[1];
+        // Views into the [widths, C] buffers, so the running statistics update in place.
+        Tensor Of(Tensor t) => t[index].narrow(0, 0, channels);
+        return nn.functional.batch_norm(x, Of(running_mean), Of(running_var), weight is null ? null : Of(weight), bias is null ? null : Of(bias), training, _momentum, _eps);
+    }
+}

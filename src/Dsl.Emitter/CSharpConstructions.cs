@@ -69,7 +69,7 @@ internal sealed class CSharpArguments : IArgCodeVisitor<string>
 
     public string Word(WordCode w) => $"\"{w.Word}\"";
 
-    public string List(ListCode l) => "new long[] { " + string.Join(", ", l.Items.Select(CSharpScalars.Write)) + " }";
+    public string List(ListCode l) => (l.Reals ? "new double[] { " : "new long[] { ") + string.Join(", ", l.Items.Select(CSharpScalars.Write)) + " }";
 
     public string Call(CallCode c) => $"{c.Function}({List(c.Args)})";
 

@@ -1,3 +1,6 @@
+using System;
+using System.Linq;
+using Dsl.Runtime.Dynamic;
 using Dsl.Runtime.LowBit;
 using Dsl.Runtime.MultiBit;
 using Dsl.Runtime.Prune;
@@ -54,6 +57,20 @@ public static class Compression
     /// </summary>
     public static Compressor Winograd(long tile, string mode, long rank, long? keep, long pruneEpochs) =>
         new WinogradCompressor(tile, mode, rank, keep, pruneEpochs);
+
+    /// <summary>
+    /// @dynamic: a slimmable convolution or switchable BatchNorm at <paramref name="widths"/>,
+    /// slimming <paramref name="slim"/> (both, inputs, outputs, none); the routing's settings are the
+    /// model's (<see cref="DynamicState"/>), not the layer's.
+    /// </summary>
+    public static Compressor Dynamic(double[] widths, string slim, long overlap, double cutoff, double colourWeight) =>
+        new DynamicCompressor(widths, slim);
+
+    /// <summary>@dynamic on a convolution that reads a concatenation: each part's channels, and whether it is slimmed (1) or read whole (0).</summary>
+    public static Compressor DynamicParts(Compressor compressor, long[] parts, long[] slimmed) =>
+        compressor is DynamicCompressor dynamic && parts.Length == slimmed.Length
+            ? dynamic.WithInputParts(parts.Zip(slimmed, (c, s) => new InputPart(c, s != 0)).ToList())
+            : throw new ArgumentException("DynamicParts takes a @dynamic compressor and one flag per part");
 
     /// <summary>Several methods on one layer, in the order given (the compiler puts masks before quantizers).</summary>
     public static Compressor Compose(params Compressor[] parts) => new ComposedCompressor(parts);

@@ -50,15 +50,6 @@ public class AnnotationTests
         Assert.Equal(8 * 64 * 3, first.Macs);
     }
 
-    [Fact]
-    public void Reserved_kinds_are_errors_until_their_method_exists()
-    {
-        foreach (var kind in new[] { "dynamic" })
-        {
-            var result = Compile(Model("3, 8, 8", $"conv2d(4, kernel: 3) @{kind}"));
-            Assert.Equal("CM0017", Assert.Single(result.Diagnostics).Id);
-        }
-    }
 
     [Fact]
     public void Exempt_names_must_be_annotation_kinds()

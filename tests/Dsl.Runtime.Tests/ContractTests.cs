@@ -65,6 +65,7 @@ public class ContractTests
                 ArgKind.Float => optional ? typeof(double?) : typeof(double),
                 ArgKind.Bool => typeof(bool),
                 ArgKind.Word => typeof(string),
+                ArgKind.Floats => typeof(double[]),
                 _ => typeof(long[]),
             };
             Assert.True(expected == parameter.ParameterType, $"{schema.RuntimeFunction}({parameter.Name}) is {parameter.ParameterType.Name}, the annotation's {spec.Name} needs {expected.Name}");

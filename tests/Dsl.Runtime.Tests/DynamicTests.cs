@@ -142,12 +142,16 @@ public class DynamicTests
         // Parts of 4 and 8 channels at width ½: input channels 0–1 of the first and 4–7 of the second.
         using var conv = Conv(12, 6, 5);
         var widths = new DynamicWidths(new[] { 0.5, 1.0 }) { Current = 0.5 };
-        using var slim = new SlimmableConv2d(conv, widths, slimInput: true, slimOutput: false, inputParts: new long[] { 4, 8 });
+        using var slim = new SlimmableConv2d(conv, widths, slimInput: true, slimOutput: false, inputParts: new[] { new InputPart(4, true), new InputPart(8, true) });
         Assert.Equal(new long[] { 0, 1, 4, 5, 6, 7 }, slim.InputChannels(0.5));
         using var x = randn(1, 6, 4, 4, generator: new Generator(6));
         using var weight = conv.weight!.index_select(1, tensor(new long[] { 0, 1, 4, 5, 6, 7 }));
         using var expected = nn.functional.conv2d(x, weight, conv.bias, padding: new long[] { 1, 1 });
         Assert.True(slim.forward(x).allclose(expected, 1e-5, 1e-6));
+        // A part read whole (the image beside slimmed features): all 4 of the first, 4 of the second's 8.
+        using var mixed = new SlimmableConv2d(Conv(12, 6, 5), widths, slimInput: true, slimOutput: false, inputParts: new[] { new InputPart(4, false), new InputPart(8, true) });
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 }, mixed.InputChannels(0.5));
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, mixed.InputChannels(0.75));
     }
 
     [Fact]
@@ -235,6 +239,55 @@ public class DynamicTests
         var (moire, _) = MoireSimulation.Capture(grey, new ScreenCapture(3, 0.9, 0.5, 0, 0.5, FocusDegrees: 0));
         var sides = MoirePrior.Colourfulness(stack(new[] { moire.narrow(2, 72, 24), moire.narrow(2, 0, 24) })).data<float>().ToArray();
         Assert.True(sides[0] > 10 * sides[1], $"in focus {sides[0]}, out of focus {sides[1]}");
+    }
+
+    [Fact]
+    public void A_dynamic_model_switches_every_layer_and_keeps_the_compilers_MACs()
+    {
+        manual_seed(11);
+        using var model = new TinyDynamic();
+        Assert.Equal(new long[] { TinyDynamic.MacsW25, TinyDynamic.MacsW50, TinyDynamic.MacsW75, TinyDynamic.MacsW100 },
+            new[] { 0.25, 0.5, 0.75, 1.0 }.Select(model.Dynamic.MacsAt).ToArray());
+        using var images = rand(2, 3, 16, 16, generator: new Generator(12));
+        var outputs = new List<Tensor>();
+        foreach (var width in new[] { 0.25, 0.5, 0.75, 1.0 })
+        {
+            model.Width = width;
+            // The stem makes int(w·6) channels: 1, 3, 4, 6.
+            var stem = (SlimmableConv2d)model.named_modules().Single(m => m.name == "stem").module;
+            Assert.Equal(new[] { 1L, 3, 4, 6 }[(int)(width * 4) - 1], stem.forward(images).shape[1]);
+            outputs.Add(model.forward(images));
+            Assert.Equal(new long[] { 2, 3, 16, 16 }, outputs[^1].shape);
+        }
+        Assert.False(outputs[0].allclose(outputs[3]), "each width computes its own function");
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Width = 0.6);
+        Assert.Contains("the widths are [0.25, 0.5, 0.75, 1]", error.Message);
+    }
+
+    [Fact]
+    public void Routed_restoration_runs_each_patch_at_its_width_and_costs_the_mean_of_the_widths()
+    {
+        manual_seed(13);
+        using var model = new TinyDynamic();
+        // 28 × 28 in patches of 16 overlapping by 4: rows and columns start at 0 and 12, four patches, one per width.
+        using var image = rand(3, 28, 28, generator: new Generator(14));
+        var scores = new[] { 0.3, 0.9, 0.1, 0.5 };
+        var routed = model.Dynamic.Restore(model, image, scores);
+        Assert.Equal(new[] { 0.5, 1.0, 0.25, 0.75 }, routed.PatchWidths);
+        Assert.Equal((TinyDynamic.MacsW25 + TinyDynamic.MacsW50 + TinyDynamic.MacsW75 + TinyDynamic.MacsW100) / 4.0, routed.MeanMacs);
+        Assert.Equal(TinyDynamic.RoutedMacs, routed.MeanMacs, 6);
+        Assert.Equal(1.0, model.Width);
+        // Pixels only the first patch covers are its restoration at its width, 0.5.
+        model.eval();
+        model.Width = 0.5;
+        using var first = model.forward(image.narrow(1, 0, 16).narrow(2, 0, 16).unsqueeze(0))[0];
+        Assert.True(routed.Image.narrow(1, 0, 12).narrow(2, 0, 12).allclose(first.narrow(1, 0, 12).narrow(2, 0, 12), 1e-5, 1e-5));
+        // Routing by the prior: a grating patch goes wider than flat ones.
+        model.Width = 1.0;
+        using var flat = full(new long[] { 3, 28, 28 }, 0.5f);
+        flat[.., 12.., 12..] = MoireSimulation.Screen(full(new long[] { 1, 3, 6, 6 }, 0.4f))[0, .., ..16, ..16];
+        var prior = model.Dynamic.Restore(model, flat);
+        Assert.Equal(1.0, prior.PatchWidths[3]);
     }
 
     private sealed class PrecisionComparer(int digits) : IEqualityComparer<double>

@@ -4,19 +4,11 @@ using Dsl.Parser.Methods;
 
 namespace Dsl.Parser.Annotations;
 
-/// <summary>
-/// The annotation kinds a compilation knows. Names reserved for methods not yet implemented
-/// give a clear "not available" error rather than being ignored.
-/// </summary>
+/// <summary>The annotation kinds a compilation knows.</summary>
 public sealed class AnnotationCatalog
 {
     /// <summary>The built-in annotation that removes inherited kinds from a layer or block call.</summary>
     public const string Exempt = "exempt";
-
-    private static readonly IReadOnlyDictionary<string, string> ReservedMethods = new Dictionary<string, string>
-    {
-        ["dynamic"] = "DDA dynamic width",
-    };
 
     private readonly List<AnnotationSchema> _ordered;
     private readonly Dictionary<string, AnnotationSchema> _kinds;
@@ -38,8 +30,5 @@ public sealed class AnnotationCatalog
 
     public AnnotationSchema? Find(string name) => _kinds.TryGetValue(name, out var schema) ? schema : null;
 
-    /// <summary>The method a reserved, not yet available kind belongs to.</summary>
-    public string? ReservedFor(string name) => !_kinds.ContainsKey(name) && ReservedMethods.TryGetValue(name, out var m) ? m : null;
-
-    public IEnumerable<string> AllNames => _kinds.Keys.Concat(ReservedMethods.Keys).Concat(new[] { Exempt }).Distinct();
+    public IEnumerable<string> AllNames => _kinds.Keys.Concat(new[] { Exempt });
 }

@@ -57,6 +57,13 @@ public abstract class AnnotationSchema
     /// </summary>
     public virtual int ConversionOrder => 1;
 
+    /// <summary>
+    /// For a <see cref="WholeModel"/> kind, the arguments a layer of the model's own body may set
+    /// for itself (@dynamic(slim: inputs) on the last convolution); the layer takes the others from
+    /// the model's header. Empty: the kind is written on the header alone.
+    /// </summary>
+    public virtual IReadOnlyCollection<string> LayerArguments => System.Array.Empty<string>();
+
     /// <summary>The kinds that cannot reach the same layer as this one (both set the bit-width, say): CM0039 where they meet.</summary>
     public virtual IReadOnlyCollection<string> ConflictsWith => System.Array.Empty<string>();
 

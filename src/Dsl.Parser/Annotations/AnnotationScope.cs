@@ -20,7 +20,8 @@ public sealed record BoundAnnotation(string Kind, AnnotationSchema? Schema, Boun
 
 /// <summary>
 /// The annotations in force at a point: inherited from headers and calls, the innermost of a
-/// kind winning, and <c>@exempt</c> removing kinds.
+/// kind winning (a whole-model kind's layer setting only its <see cref="AnnotationSchema.LayerArguments"/>,
+/// the header's others kept), and <c>@exempt</c> removing kinds.
 /// </summary>
 public sealed class AnnotationScope
 {
@@ -39,6 +40,11 @@ public sealed class AnnotationScope
             {
                 if (a.Exempted.Count == 0) next.Clear();
                 foreach (var kind in a.Exempted) next.Remove(kind);
+            }
+            else if (a.Schema!.LayerArguments.Count > 0 && next.TryGetValue(a.Kind, out var outer) && outer.Args != null && a.Args != null)
+            {
+                var inner = a.Args;
+                next[a.Kind] = a with { Args = new BoundArguments(outer.Args.Ordered.Select(o => inner.IsExplicit(o.Spec.Name) ? inner[o.Spec.Name] : o).ToList(), inner.CallSpan) };
             }
             else
             {

@@ -16,9 +16,10 @@ public sealed class ModelAssembly
     private readonly ISet<string> _names;
 
     internal ModelAssembly(string pathPrefix, List<ForwardStatement> forward, List<FieldModel> fields, List<LayerCost> costs, ISet<string> names, DiagnosticBag diagnostics,
-        IReadOnlyList<NamedShape> features)
+        IReadOnlyList<NamedShape> features, IReadOnlyList<NamedShape> inputs)
     {
         Features = features;
+        Inputs = inputs;
         PathPrefix = pathPrefix;
         Forward = forward;
         Fields = fields;
@@ -31,6 +32,9 @@ public sealed class ModelAssembly
     public string PathPrefix { get; }
 
     public List<ForwardStatement> Forward { get; }
+
+    /// <summary>The model's inputs and their shapes, in order (forward reads them by name).</summary>
+    public IReadOnlyList<NamedShape> Inputs { get; }
 
     /// <summary>The model's named features (<c>feature stem: h</c>) and their shapes, in order.</summary>
     public IReadOnlyList<NamedShape> Features { get; }

@@ -41,9 +41,7 @@ internal sealed partial class DeclarationBinder
             var schema = _file.Catalog.Find(name);
             if (schema == null)
             {
-                var reserved = _file.Catalog.ReservedFor(name);
-                if (reserved != null) _diagnostics.Report(DiagnosticDescriptors.AnnotationNotAvailable, a.Name.Span, name, reserved);
-                else _diagnostics.Report(DiagnosticDescriptors.UnknownAnnotation, a.Name.Span, name, Suggestions.DidYouMean(name, _file.Catalog.AllNames));
+                _diagnostics.Report(DiagnosticDescriptors.UnknownAnnotation, a.Name.Span, name, Suggestions.DidYouMean(name, _file.Catalog.AllNames));
                 continue;
             }
             var args = ArgumentBinder.Bind("@" + name, schema.Parameters, a.Arguments, a.Span, EvaluateArgument, _diagnostics);
@@ -69,10 +67,12 @@ internal sealed partial class DeclarationBinder
                 result.Add(new BoundAnnotation(name, schema, args, new string[0], a.Span, _diagnostics.CurrentSource));
                 continue;
             }
-            if (schema.WholeModel && !modelHeader)
+            if (schema.WholeModel && !modelHeader && !IsLayerSetting(schema, args, target))
             {
-                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, where,
-                    $"a model, written after its header as in model Net(...) @{name}(...), with @exempt({name}) on the layers it leaves");
+                _diagnostics.Report(DiagnosticDescriptors.AnnotationTarget, a.Name.Span, name, where, schema.LayerArguments.Count == 0
+                    ? $"a model, written after its header as in model Net(...) @{name}(...), with @exempt({name}) on the layers it leaves"
+                    : $"a model, written after its header as in model Net(...) @{name}(...); a layer of that model's body may set only " +
+                      string.Join(", ", schema.LayerArguments.Select(n => n + ":")) + " for itself");
                 continue;
             }
             if (target != null && schema.OnlyAbove is { } above)
@@ -96,6 +96,11 @@ internal sealed partial class DeclarationBinder
         }
         return result;
     }
+
+    /// <summary>A whole-model kind on a layer of a model whose header writes it, setting only its layer arguments.</summary>
+    private bool IsLayerSetting(AnnotationSchema schema, BoundArguments args, LayerSpec? target) =>
+        target != null && schema.LayerArguments.Count > 0 && _decl.Kind == DeclarationKind.Model && _decl.Annotations.Any(a => a.Name.Text == schema.Name)
+        && args.Ordered.Where(x => x.Explicit).All(x => schema.LayerArguments.Contains(x.Spec.Name));
 
     /// <summary>An annotation's problem, at the argument it names (or the annotation), under the method's diagnostic.</summary>
     private void Report(AnnotationProblem problem, AnnotationSyntax annotation, BoundArguments args) =>

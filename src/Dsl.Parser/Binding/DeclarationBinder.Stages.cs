@@ -148,7 +148,7 @@ internal sealed partial class DeclarationBinder
     {
         ScalarValue s => new ScalarCode(s.Expr),
         WordValue w => new WordCode(w.Word),
-        ListValue l => new ListCode(l.Items.Cast<ScalarValue>().Select(i => i.Expr).ToList()),
+        ListValue l => new ListCode(l.Items.Cast<ScalarValue>().Select(i => i.Expr).ToList(), l.Items.Cast<ScalarValue>().All(i => i.Type == ScalarType.Float)),
         _ => throw new System.InvalidOperationException("tensors are not constructor arguments"),
     };
 

@@ -100,7 +100,7 @@ internal sealed partial class DeclarationBinder
         var output = BindBody(inputs, shapes);
         if (output == null) return null;
         var assembly = new ModelAssembly(_pathPrefix, _forward, _fields.Fields, _fields.Costs, _names, _diagnostics,
-            _features.Select(f => new NamedShape(f.Name, f.Value.Shape)).ToList());
+            _features.Select(f => new NamedShape(f.Name, f.Value.Shape)).ToList(), inputs.Zip(shapes, (i, s) => new NamedShape(i.Name.Text, s)).ToList());
         // Model-level methods complete the first output (a distillation head beside the logits).
         foreach (var a in _modelAnnotations)
         {

@@ -42,7 +42,6 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InputCount = Error("CM0014", "Input declaration", "{0}");
     public static readonly DiagnosticDescriptor OutputCount = Error("CM0015", "Output declaration", "{0}");
     public static readonly DiagnosticDescriptor UnknownAnnotation = Error("CM0016", "Unknown annotation", "unknown annotation '@{0}'{1}");
-    public static readonly DiagnosticDescriptor AnnotationNotAvailable = Error("CM0017", "Annotation not available", "annotation '@{0}' ({1}) is not available in this version of CModel");
     public static readonly DiagnosticDescriptor AnnotationTarget = Error("CM0018", "Annotation cannot apply here", "'@{0}' cannot apply to {1}; it applies to {2}");
     public static readonly DiagnosticDescriptor RecursiveBlock = Error("CM0019", "Recursive block", "block '{0}' uses itself ({1})");
     public static readonly DiagnosticDescriptor InputDimension = Error("CM0020", "Input dimension", "{0}");
@@ -74,7 +73,7 @@ public static class DiagnosticDescriptors
         Syntax, UnknownLayer, UnknownName, UnknownArgument, ArgumentType, MissingArgument,
         TooManyArguments, DuplicateArgument, ArgumentRange, ShapeMismatch, NotBroadcastable,
         DuplicateDeclaration, DuplicateLayerName, InputCount, OutputCount, UnknownAnnotation,
-        AnnotationNotAvailable, AnnotationTarget, RecursiveBlock, InputDimension,
+        AnnotationTarget, RecursiveBlock, InputDimension,
         ModelParameterDefault, ReservedName, UnknownType, ValueKind, NotDivisible,
         UnusedBinding, AnnotationUnused, NoModel, UnusedBlock, DuplicateClass, AnnotationArguments, OutOfRange,
         LinearOverFeatureMap, LibraryBlockErrors, DuplicateParameter, InternalError, TooManyLayers, ConflictingAnnotations, NamedOutputInBlock, DuplicateOutputName,

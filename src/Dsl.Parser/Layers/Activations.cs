@@ -17,6 +17,7 @@ public sealed class ElementwiseSpec : LayerSpec
 
     public override string Name => _name;
     public override string Family => _name is "dropout" or "drop_path" ? "dropout" : "activation";
+    public override LayerTraits Traits => LayerTraits.PerChannel;
     public override IReadOnlyList<ParamSpec> Parameters => _parameters;
 
     public static IEnumerable<LayerSpec> All { get; } = new LayerSpec[]

@@ -67,6 +67,9 @@ public enum LayerTraits
 
     /// <summary>A transposed convolution: its weight's reduced dimension is not what its forward product sums.</summary>
     Transposed = 4,
+
+    /// <summary>Acts on each channel alone and keeps their number (activations, pooling, upsampling, padding): a channel-slimming method passes through it.</summary>
+    PerChannel = 8,
 }
 
 /// <summary>The weight layers inside a layer (attention's qkv and proj, an MLP's two linears), in order.</summary>

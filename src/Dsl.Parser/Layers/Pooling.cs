@@ -28,6 +28,7 @@ public sealed class PoolSpec : LayerSpec
 
     public override string Name => $"{(_max ? "max" : "avg")}_pool{_rank}d";
     public override string Family => "pool";
+    public override LayerTraits Traits => LayerTraits.PerChannel;
     public override IReadOnlyList<ParamSpec> Parameters { get; }
 
     public override LayerResult? Bind(LayerBinding b)
@@ -73,6 +74,7 @@ public sealed class AdaptivePoolSpec : LayerSpec
 
     public override string Name => $"adaptive_avg_pool{_rank}d";
     public override string Family => "pool";
+    public override LayerTraits Traits => LayerTraits.PerChannel;
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

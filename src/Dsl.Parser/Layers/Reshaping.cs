@@ -72,6 +72,7 @@ public sealed class UpsampleSpec : LayerSpec
 {
     public override string Name => "upsample";
     public override string Family => "reshape";
+    public override LayerTraits Traits => LayerTraits.PerChannel;
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {
@@ -117,6 +118,7 @@ public sealed class ReflectionPad2dSpec : LayerSpec
 {
     public override string Name => "reflection_pad2d";
     public override string Family => "reshape";
+    public override LayerTraits Traits => LayerTraits.PerChannel;
 
     public override IReadOnlyList<ParamSpec> Parameters { get; } = new[]
     {

@@ -21,6 +21,7 @@ public static class MethodRegistry
         new MultiBitAnnotation(),
         new PtqAnnotation(),
         new WinogradAnnotation(),
+        new DynamicAnnotation(),
     };
 
 }

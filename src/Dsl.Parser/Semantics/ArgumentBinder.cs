@@ -97,6 +97,7 @@ internal static class ArgumentBinder
                 ? new ScalarValue(s.Concrete, ScalarType.Float, s.Expr.IsConstant ? ScalarExpr.Float(s.Concrete) : s.Expr)
                 : null,
             ArgKind.Bool => value is ScalarValue { Type: ScalarType.Bool } ? value : null,
+            ArgKind.Floats => Numbers(value),
             ArgKind.Ints => value is ScalarValue { Type: ScalarType.Int }
                 || (value is ListValue l && l.Items.Count > 0 && l.Items.All(i => i is ScalarValue { Type: ScalarType.Int })) ? value : null,
             _ => value is WordValue ? value : null,
@@ -127,6 +128,19 @@ internal static class ArgumentBinder
             }
         }
         return result;
+    }
+
+    /// <summary>A number or a non-empty list of numbers, as a list of reals; null for anything else.</summary>
+    private static ListValue? Numbers(Value value)
+    {
+        var items = value switch
+        {
+            ScalarValue s => new[] { s },
+            ListValue l when l.Items.Count > 0 => l.Items.OfType<ScalarValue>().Count() == l.Items.Count ? l.Items.Cast<ScalarValue>().ToArray() : null,
+            _ => null,
+        };
+        if (items == null || items.Any(s => s.Type is not (ScalarType.Int or ScalarType.Float))) return null;
+        return new ListValue(items.Select(s => (Value)new ScalarValue(s.Concrete, ScalarType.Float, ScalarExpr.Float(s.Concrete))).ToList());
     }
 
     private static string DescribeRange(ParamSpec spec)

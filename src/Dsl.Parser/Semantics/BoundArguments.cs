@@ -39,5 +39,8 @@ public sealed class BoundArguments
         _ => new List<ScalarValue>(),
     };
 
+    /// <summary>An <see cref="ArgKind.Floats"/> argument's numbers.</summary>
+    public IReadOnlyList<double> Floats(string name) => ((ListValue)_byName[name].Value!).Items.Cast<ScalarValue>().Select(s => s.Concrete).ToList();
+
     public TextSpan SpanOf(string name) => _byName[name].Explicit ? _byName[name].Span : CallSpan;
 }

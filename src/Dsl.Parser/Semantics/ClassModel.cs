@@ -154,7 +154,8 @@ public sealed record WordCode(string Word) : ArgCode
     public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.Word(this);
 }
 
-public sealed record ListCode(IReadOnlyList<ScalarExpr> Items) : ArgCode
+/// <summary>A list argument: ints (<c>long[]</c>), or reals (<c>double[]</c>) when <paramref name="Reals"/>.</summary>
+public sealed record ListCode(IReadOnlyList<ScalarExpr> Items, bool Reals = false) : ArgCode
 {
     public override T Accept<T>(IArgCodeVisitor<T> visitor) => visitor.List(this);
 }

@@ -11,6 +11,9 @@ public enum ArgKind
     /// <summary>An int, or a list of ints with one entry per spatial dimension.</summary>
     Ints,
 
+    /// <summary>A number, or a list of numbers (a dynamic network's widths).</summary>
+    Floats,
+
     /// <summary>One of a fixed set of words, or any name when the set is null (a model, say).</summary>
     Word,
 }
@@ -37,6 +40,7 @@ public sealed record ParamSpec(
         ArgKind.Float => "a number",
         ArgKind.Bool => "true or false",
         ArgKind.Ints => "an int or a list of ints",
+        ArgKind.Floats => "a number or a list of numbers",
         _ => Words == null ? "a name" : "one of " + string.Join(", ", Words),
     };
 

@@ -9,8 +9,7 @@ namespace Dsl.Parser.Methods;
 public static class MultiBitMetrics
 {
     /// <summary>MACs at a width; a layer outside the body runs the same at every width.</summary>
-    public static CostMetric Macs { get; } = new("macs", "MACs", "Macs", "MACs per image",
-        "Multiply-accumulates per sample.", Whole: true, Unmarked: l => l.Macs);
+    public static CostMetric Macs => MetricsPerSetting.Macs;
 
     /// <summary>The setting a width's figures go under: b4.</summary>
     public static string Setting(long bits) => $"b{bits}";

@@ -11,10 +11,10 @@ namespace Dsl.Runtime.Dynamic;
 /// A convolution that runs on a fraction of its channels with one set of weights (a slimmable
 /// convolution): at width w it computes its first int(w·C_out) output channels when it slims its
 /// output, and reads the first int(w·C) channels of each part of its input when it slims its
-/// input (one part, or the parts a concatenation joined, each slimmed on its own). It keeps the
-/// convolution's <c>weight</c> and <c>bias</c>, so a full-width checkpoint loads unchanged.
+/// input (one part, or the parts a concatenation joined, each slimmed on its own or kept whole).
+/// It keeps the convolution's <c>weight</c> and <c>bias</c>, so a full-width checkpoint loads unchanged.
 /// </summary>
-public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
+public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>, ISlimmable
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
@@ -22,10 +22,10 @@ public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
     private readonly long[] _padding;
     private readonly long[] _dilation;
     private readonly long _groups;
-    private readonly IReadOnlyList<long> _inputParts;
-    private readonly DynamicWidths _widths;
+    private readonly IReadOnlyList<InputPart> _inputParts;
 
-    public SlimmableConv2d(nn.Module<Tensor, Tensor> layer, DynamicWidths widths, bool slimInput, bool slimOutput, IReadOnlyList<long>? inputParts = null)
+    /// <param name="inputParts">The parts of the input along its channels, in order; null: one part, slimmed when <paramref name="slimInput"/>.</param>
+    public SlimmableConv2d(nn.Module<Tensor, Tensor> layer, DynamicWidths widths, bool slimInput, bool slimOutput, IReadOnlyList<InputPart>? inputParts = null)
         : base(nameof(SlimmableConv2d))
     {
         if (layer is not Conv2d conv) throw new ArgumentException("@dynamic slims conv2d layers", nameof(layer));
@@ -34,12 +34,14 @@ public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
         weight = conv.weight!;
         bias = conv.bias;
         (_stride, _padding, _dilation, _groups) = (conv.stride, padding, conv.dilation, conv.groups);
-        _inputParts = inputParts ?? new[] { weight.shape[1] };
-        if (_inputParts.Sum() != weight.shape[1])
-            throw new ArgumentException($"the input parts [{string.Join(", ", _inputParts)}] do not add up to the {weight.shape[1]} input channels", nameof(inputParts));
-        (SlimsInput, SlimsOutput, _widths) = (slimInput, slimOutput, widths);
+        _inputParts = inputParts ?? new[] { new InputPart(weight.shape[1], slimInput) };
+        if (_inputParts.Sum(p => p.Channels) != weight.shape[1])
+            throw new ArgumentException($"the input parts [{string.Join(", ", _inputParts.Select(p => p.Channels))}] do not add up to the {weight.shape[1]} input channels", nameof(inputParts));
+        (SlimsInput, SlimsOutput, Widths) = (slimInput, slimOutput, widths);
         RegisterComponents();
     }
+
+    public DynamicWidths Widths { get; }
 
     public bool SlimsInput { get; }
 
@@ -48,16 +50,16 @@ public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The output channels at <paramref name="width"/>.</summary>
     public long OutputChannels(double width) => SlimsOutput ? DynamicWidths.Active(weight.shape[0], width) : weight.shape[0];
 
-    /// <summary>The input channels read at <paramref name="width"/>: the first int(w·C) of each part when slimming the input.</summary>
+    /// <summary>The input channels read at <paramref name="width"/>: the first int(w·C) of each slimmed part, all of the others.</summary>
     public IReadOnlyList<long> InputChannels(double width)
     {
         var channels = new List<long>();
         long start = 0;
         foreach (var part in _inputParts)
         {
-            var kept = SlimsInput ? DynamicWidths.Active(part, width) : part;
+            var kept = part.Slimmed ? DynamicWidths.Active(part.Channels, width) : part.Channels;
             for (var c = 0L; c < kept; c++) channels.Add(start + c);
-            start += part;
+            start += part.Channels;
         }
         return channels;
     }
@@ -65,7 +67,7 @@ public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var width = _widths.Current;
+        var width = Widths.Current;
         var inputs = InputChannels(width);
         if (x.shape[1] != inputs.Count)
             throw new ArgumentException($"at width {width} this convolution reads {inputs.Count} channels, but its input has {x.shape[1]}");
@@ -79,3 +81,6 @@ public sealed class SlimmableConv2d : nn.Module<Tensor, Tensor>
         return nn.functional.conv2d(x, w, b, _stride, _padding, _dilation, _groups).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>A run of a slimmable convolution's input channels: slimmed at each width, or read whole.</summary>
+public sealed record InputPart(long Channels, bool Slimmed);

@@ -9,7 +9,7 @@ namespace Dsl.Runtime.Dynamic;
 /// width (switchable BN, as slimmable networks have), over the channels that width computes.
 /// <c>weight</c>, <c>bias</c>, <c>running_mean</c> and <c>running_var</c> are [widths, C].
 /// </summary>
-public sealed class SwitchableNorm : nn.Module<Tensor, Tensor>
+public sealed class SwitchableNorm : nn.Module<Tensor, Tensor>, ISlimmable
 {
     private readonly Parameter? weight;
     private readonly Parameter? bias;
@@ -17,7 +17,6 @@ public sealed class SwitchableNorm : nn.Module<Tensor, Tensor>
     private readonly Tensor running_var;
     private readonly double _eps;
     private readonly double _momentum;
-    private readonly DynamicWidths _widths;
 
     public SwitchableNorm(long features, double eps, double momentum, bool affine, DynamicWidths widths) : base(nameof(SwitchableNorm))
     {
@@ -29,13 +28,15 @@ public sealed class SwitchableNorm : nn.Module<Tensor, Tensor>
         }
         running_mean = zeros(count, features);
         running_var = ones(count, features);
-        (_eps, _momentum, _widths) = (eps, momentum, widths);
+        (_eps, _momentum, Widths) = (eps, momentum, widths);
         RegisterComponents();
     }
 
+    public DynamicWidths Widths { get; }
+
     public override Tensor forward(Tensor x)
     {
-        var index = _widths.IndexOf(_widths.Current);
+        var index = Widths.IndexOf(Widths.Current);
         var channels = x.shape[1];
         // Views into the [widths, C] buffers, so the running statistics update in place.
         Tensor Of(Tensor t) => t[index].narrow(0, 0, channels);

@@ -13,7 +13,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // A small DETR on Fashion-MNIST objects pasted on 64×64 canvases: trained in full precision,
-// then quantized at 4 and 2 bits by plain LSQ+ and by Q-DETR (LSQ+ with DRD from the
+// then quantized at 4, 3 and 2 bits by plain LSQ+ and by Q-DETR (LSQ+ with DRD from the
 // full-precision DETR), both in two stages (backbone first, then everything). COCO AP on a
 // held-out set of canvases, BOPs, and the decoder queries' spread for plain and rectified students.
 //   dotnet run -c Release [-- --train-images 6000] [--test-images 1000] [--epochs 40] [--stage1 4] [--stage2 16] [--subset]
@@ -48,7 +48,12 @@ var stageOne = new Dictionary<int, (string Path, double Seconds)>();
     if (stageOne.TryGetValue(bits, out var done)) return done;
     var path = Path.Combine(work, $"backbone-w{bits}a{bits}-{tag}-{stage1}-epochs.safetensors");
     var seconds = KeptResult.GetOrRun(path + ".json", () =>
-        new Seconds(bits == 4 ? Stage(new DetrW4A4Backbone(), fullPath, path, stage1) : Stage(new DetrW2A2Backbone(), fullPath, path, stage1))).Value;
+        new Seconds(bits switch
+        {
+            4 => Stage(new DetrW4A4Backbone(), fullPath, path, stage1),
+            3 => Stage(new DetrW3A3Backbone(), fullPath, path, stage1),
+            _ => Stage(new DetrW2A2Backbone(), fullPath, path, stage1),
+        })).Value;
     return stageOne[bits] = (path, seconds);
 }
 var students = new (int Bits, string Name, Func<string, string, double, Row> Run)[]
@@ -58,6 +63,8 @@ var students = new (int Bits, string Name, Func<string, string, double, Row> Run
     (4, "Q-DETR W4A4", (name, from, s) => Student(name, new QDetrW4A4(), from, s)),
     (2, "LSQ+ W2A2", (name, from, s) => Student(name, new DetrW2A2(), from, s)),
     (2, "Q-DETR W2A2", (name, from, s) => Student(name, new QDetrW2A2(), from, s)),
+    (3, "LSQ+ W3A3", (name, from, s) => Student(name, new DetrW3A3(), from, s)),
+    (3, "Q-DETR W3A3", (name, from, s) => Student(name, new QDetrW3A3(), from, s)),
     (4, "rectification only W4A4", (name, from, s) => Student(name, new QDetrW4A4RectifyOnly(), from, s)),
     (4, "matching and L_DRD only W4A4", (name, from, s) => Student(name, new QDetrW4A4MatchOnly(), from, s)),
 };

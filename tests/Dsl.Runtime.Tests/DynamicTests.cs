@@ -290,6 +290,99 @@ public class DynamicTests
         Assert.Equal(1.0, prior.PatchWidths[3]);
     }
 
+    [Fact]
+    public void Each_step_trains_one_width_on_the_patches_routing_gives_it_the_widths_taking_turns()
+    {
+        var scores = new double[,] { { 0.1, 0.9, 0.5, 0.3 }, { 4, 3, 2, 1 } };
+        var widths = new[] { 0.25, 0.5, 0.75, 1.0 };
+        // Step 0: the narrowest width, on each crop's simplest patch (0 of crop 0, 3 of crop 1: 4 + 3).
+        Assert.Equal("0.25: 0, 7", Describe(DynamicTraining.Select(scores, widths, 0)));
+        Assert.Equal("1: 1, 4", Describe(DynamicTraining.Select(scores, widths, 3)));
+        Assert.Equal("0.5: 3, 6", Describe(DynamicTraining.Select(scores, widths, 5)));
+    }
+
+    private static string Describe((double Width, IReadOnlyList<long> Patches) s) =>
+        $"{s.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {string.Join(", ", s.Patches)}";
+
+    [Fact]
+    public void The_loss_is_L1_plus_the_L1_of_the_Sobel_gradients()
+    {
+        // A vertical step 0, 0, 1, 1 in three rows: Sobel x is 4 at both inner positions, y is 0.
+        using var step = tensor(new float[] { 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1 }).reshape(1, 1, 3, 4);
+        Assert.Equal(new float[] { 4, 4, 0, 0 }, DynamicTraining.Sobel(step).flatten().data<float>().ToArray());
+        // Against a flat 0.5: L1 0.5; the gradients' L1 is the mean of |4, 4, 0, 0| = 2.
+        using var flat = full(new long[] { 1, 1, 3, 4 }, 0.5f);
+        Assert.Equal(0.5 + 0.3 * 2, DynamicTraining.Loss(step, flat, 0.3).item<float>(), 5);
+        // An offset changes no gradient: the loss is the offset.
+        Assert.Equal(0.25, DynamicTraining.Loss(step + 0.25f, step, 1).item<float>(), 5);
+    }
+
+    [Fact]
+    public void PSNR_over_RGB_follows_its_definition()
+    {
+        using var image = full(new long[] { 3, 4, 4 }, 100 / 255f);
+        Assert.Equal(20 * Math.Log10(255), ImageQuality.PsnrRgb(image + 1 / 255f, image), 6);
+        Assert.Equal(double.PositiveInfinity, ImageQuality.PsnrRgb(image, image.clone()));
+    }
+
+    private static IReadOnlyList<string> Photos() => new[] { "chelsea.png", "rocket.jpg" }.Select(f => Path.Combine(AppContext.BaseDirectory, "data", "photos", f)).ToList();
+
+    [Fact]
+    public void Simulated_pairs_are_reproducible_aligned_and_sized_in_eights()
+    {
+        using var first = MoirePairs.Simulate(Photos(), maxSide: 64, seed: 5);
+        using var again = MoirePairs.Simulate(Photos(), maxSide: 64, seed: 5);
+        Assert.Equal(2, first.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(first.Moire[i].equal(again.Moire[i]).all().item<bool>());
+            Assert.Equal(first.Moire[i].shape, first.Clean[i].shape);
+            Assert.True(first.Moire[i].shape[1] % 8 == 0 && first.Moire[i].shape[2] % 8 == 0 && first.Moire[i].shape.Skip(1).Max() <= 64);
+            Assert.InRange(ImageQuality.PsnrRgb(first.Moire[i], first.Clean[i]), 10, 40);
+        }
+        var (moire, clean) = first.Crops(3, 16, new Generator(6));
+        Assert.Equal(new long[] { 3, 3, 16, 16 }, moire.shape);
+        Assert.Equal(moire.shape, clean.shape);
+    }
+
+    [Fact]
+    public void Real_pairs_load_from_an_LCDMoire_folder_and_a_missing_target_is_named()
+    {
+        var root = Directory.CreateTempSubdirectory("moire-pairs").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "moire"));
+            Directory.CreateDirectory(Path.Combine(root, "clear"));
+            using var a = rand(3, 8, 8, generator: new Generator(7));
+            ImageFiles.SavePng(a, Path.Combine(root, "moire", "000001_moire.png"));
+            ImageFiles.SavePng(a * 0.5, Path.Combine(root, "clear", "000001_gt.png"));
+            using var pairs = MoirePairs.FromFolder(root);
+            Assert.Equal(new[] { "000001" }, pairs.Names);
+            Assert.True(pairs.Clean[0].allclose(ImageFiles.Decode(Path.Combine(root, "clear", "000001_gt.png"))));
+            ImageFiles.SavePng(a, Path.Combine(root, "moire", "000002_moire.png"));
+            var error = Assert.Throws<DataFormatException>(() => MoirePairs.FromFolder(root));
+            Assert.Equal($"{Path.Combine(root, "moire", "000002_moire.png")}: no target in {Path.Combine(root, "clear")} with the name 000002", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Training_visits_every_width_and_leaves_the_model_at_the_widest()
+    {
+        using var pairs = MoirePairs.Simulate(Photos(), maxSide: 64, seed: 8);
+        manual_seed(9);
+        using var model = new TinyDynamic();
+        var before = model.parameters().Select(p => p.detach().clone()).ToList();
+        var result = DynamicTraining.Fit(model, pairs, new DynamicTrainingOptions(Steps: 8, Crops: 2, Device: "cpu", LogEvery: 0), TextWriter.Null);
+        Assert.Equal(new[] { 0.25, 0.5, 0.75, 1.0 }, result.LossAtWidth.Keys.Order());
+        Assert.All(result.LossAtWidth.Values, v => Assert.True(double.IsFinite(v) && v > 0));
+        Assert.Equal(1.0, model.Width);
+        Assert.Contains(model.parameters().Zip(before), p => !p.First.allclose(p.Second));
+    }
+
     private sealed class PrecisionComparer(int digits) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) < Math.Pow(10, -digits);

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.Data;
@@ -20,6 +21,16 @@ public static class ImageQuality
         using var difference = y - r;
         var mse = difference.square().mean().item<double>();
         return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
+    /// <summary>PSNR in dB over R, G and B of two images [3, H, W] in [0, 1] after rounding to 8 bits, as the demoiréing papers report it; infinity when they agree.</summary>
+    public static double PsnrRgb(Tensor image, Tensor reference)
+    {
+        if (!image.shape.SequenceEqual(reference.shape)) throw new ArgumentException($"the images differ in size: [{string.Join(", ", image.shape)}] and [{string.Join(", ", reference.shape)}]");
+        using var a = SuperResolutionData.Quantize8(image.to_type(ScalarType.Float64));
+        using var b = SuperResolutionData.Quantize8(reference.to_type(ScalarType.Float64));
+        var mse = (a - b).square().mean().item<double>();
+        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(1 / mse);
     }
 
     /// <summary>Structural similarity between two RGB images [3, H, W] in [0, 1], on Y.</summary>

@@ -58,7 +58,7 @@ public sealed class MoirePairs : IDisposable
             moire.Add(m.MoveToOuterDisposeScope());
             clean.Add(c.MoveToOuterDisposeScope());
         }
-        return new MoirePairs(moire, clean, photos.Select(p => Path.GetFileNameWithoutExtension(p)!).ToList(),
+        return new MoirePairs(moire, clean, photos.Select(Photographs.Name).ToList(),
             $"{photos.Count} photographs captured from a simulated screen (seed {seed}, longer side ≤ {maxSide})");
     }
 

@@ -70,6 +70,35 @@ public static class DynamicTraining
         return nn.functional.conv2d(images, kernels.to(images.dtype), groups: channels).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The baseline: a plain network of one width trained on the same loss, <see cref="DynamicTrainingOptions.Crops"/>
+    /// random <paramref name="patch"/>-pixel crops a step, every step at its one width (recorded under width 1).
+    /// </summary>
+    public static DynamicTrainingResult FitPlain(nn.Module<Tensor, Tensor> model, MoirePairs train, long patch, DynamicTrainingOptions options, TextWriter? log = null)
+    {
+        log ??= Console.Out;
+        var device = Devices.Resolve(options.Device);
+        manual_seed(options.Seed);
+        model.to(device);
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        using var generator = new Generator((ulong)options.Seed);
+        var (sum, clock) = (0.0, Stopwatch.StartNew());
+        for (var step = 0; step < options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var (moire, clean) = train.Crops(options.Crops, patch, generator);
+            var loss = Loss(model.forward(moire.to(device)), clean.to(device), options.EdgeWeight);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sum += loss.item<float>();
+            if (options.LogEvery > 0 && (step + 1) % options.LogEvery == 0)
+                log.WriteLine($"step {step + 1}/{options.Steps}: loss {sum / (step + 1):0.0000}  ({clock.Elapsed.TotalSeconds:0} s)");
+        }
+        return new DynamicTrainingResult(new Dictionary<double, double> { [1.0] = sum / Math.Max(1, options.Steps) }, clock.Elapsed.TotalSeconds);
+    }
+
     /// <summary>Trains <paramref name="model"/> (a @dynamic model) on crops of <paramref name="train"/>, the widths taking turns.</summary>
     public static DynamicTrainingResult Fit<TModel>(TModel model, MoirePairs train, DynamicTrainingOptions options, TextWriter? log = null)
         where TModel : nn.Module<Tensor, Tensor>, IDynamic

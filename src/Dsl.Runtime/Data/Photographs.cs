@@ -2,10 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Dsl.Runtime.Data;
 
-/// <summary>Which photographs the sample trains and tests on.</summary>
-static class Photographs
+namespace Dsl.Runtime.Data;
+
+/// <summary>
+/// The photographs the image-restoration samples train and test on: folders given by the user,
+/// else Debian's wallpaper photographs to train on and the repository's data/photos (copied beside
+/// the program) to test on.
+/// </summary>
+public static class Photographs
 {
     /// <summary>The photographs among Debian's plasma-workspace-wallpapers (the others are drawings and renderings).</summary>
     private static readonly string[] Wallpapers =

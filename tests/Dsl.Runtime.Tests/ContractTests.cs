@@ -94,6 +94,17 @@ public class ContractTests
         }
     }
 
+    [Fact]
+    public void The_compiler_counts_the_channels_a_slimmable_layer_keeps_at_each_width()
+    {
+        // @dynamic's cost rule and its layers each compute int(w·C); the MACs are the ones run only if they agree.
+        foreach (var width in new[] { 0.1, 0.25, 0.3, 0.375, 0.5, 0.7, 0.75, 0.9, 1.0 })
+        {
+            for (long channels = 1; channels <= 512; channels++)
+                Assert.Equal(Dsl.Runtime.Dynamic.DynamicWidths.Active(channels, width), DynamicSettings.Active(channels, width));
+        }
+    }
+
     [Theory]
     [InlineData(4, 4)]
     [InlineData(1, 4)]

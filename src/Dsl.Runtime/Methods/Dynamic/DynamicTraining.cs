@@ -70,6 +70,16 @@ public static class DynamicTraining
         return nn.functional.conv2d(images, kernels.to(images.dtype), groups: channels).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The seeded start both trainings share: the model on its device in training mode, Adam over its parameters, the crops' generator.</summary>
+    private static (Device Device, optim.Optimizer Optimizer, Generator Generator) Start(nn.Module model, DynamicTrainingOptions options)
+    {
+        var device = Devices.Resolve(options.Device);
+        manual_seed(options.Seed);
+        model.to(device);
+        model.train();
+        return (device, optim.Adam(model.parameters(), options.LearningRate), new Generator((ulong)options.Seed));
+    }
+
     /// <summary>
     /// The baseline: a plain network of one width trained on the same loss, <see cref="DynamicTrainingOptions.Crops"/>
     /// random <paramref name="patch"/>-pixel crops a step, every step at its one width (recorded under width 1).
@@ -77,12 +87,9 @@ public static class DynamicTraining
     public static DynamicTrainingResult FitPlain(nn.Module<Tensor, Tensor> model, MoirePairs train, long patch, DynamicTrainingOptions options, TextWriter? log = null)
     {
         log ??= Console.Out;
-        var device = Devices.Resolve(options.Device);
-        manual_seed(options.Seed);
-        model.to(device);
-        model.train();
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
-        using var generator = new Generator((ulong)options.Seed);
+        var (device, optimizer, generator) = Start(model, options);
+        using var disposeOptimizer = optimizer;
+        using var disposeGenerator = generator;
         var (sum, clock) = (0.0, Stopwatch.StartNew());
         for (var step = 0; step < options.Steps; step++)
         {
@@ -105,12 +112,9 @@ public static class DynamicTraining
     {
         log ??= Console.Out;
         var state = model.Dynamic;
-        var device = Devices.Resolve(options.Device);
-        manual_seed(options.Seed);
-        model.to(device);
-        model.train();
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
-        using var generator = new Generator((ulong)options.Seed);
+        var (device, optimizer, generator) = Start(model, options);
+        using var disposeOptimizer = optimizer;
+        using var disposeGenerator = generator;
         var patch = state.Patch;
         var grid = new PatchGrid(patch * options.PatchesPerSide, patch * options.PatchesPerSide, patch, 0);
         var sums = state.Widths.Widths.ToDictionary(w => w, _ => (Sum: 0.0, Count: 0));

@@ -17,10 +17,10 @@ using static TorchSharp.torch;
 // network trained alone at each width, the supernet at each width for every patch, and the
 // supernet routed by random scores at the same width mix. PSNR (RGB) and SSIM (Y) on held-out
 // photographs, mean MACs per 64×64 patch, CPU time per image.
-//   dotnet run -c Release [-- --train DIR --test DIR] [--steps 2000] [--crops 8] [--max-side 512] [--subset]
+//   dotnet run -c Release [-- --train DIR --test DIR] [--steps 4000] [--crops 8] [--max-side 512] [--subset]
 var arguments = new ProgramArguments(args);
 var subset = arguments.Flag("--subset");
-var (steps, crops, maxSide) = (arguments.Int("--steps", subset ? 20 : 2000), arguments.Int("--crops", 8), arguments.Int("--max-side", subset ? 256 : 512));
+var (steps, crops, maxSide) = (arguments.Int("--steps", subset ? 20 : 4000), arguments.Int("--crops", 8), arguments.Int("--max-side", subset ? 256 : 512));
 var (trainFiles, testFiles, source) = Photographs.Choose(arguments.String("--train"), arguments.String("--test"));
 Console.WriteLine($"photographs: {source}");
 using var train = MoirePairs.Simulate(trainFiles, maxSide, seed: 0);

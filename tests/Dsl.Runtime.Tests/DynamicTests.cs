@@ -276,6 +276,7 @@ public class DynamicTests
         Assert.Equal(new[] { 0.5, 1.0, 0.25, 0.75 }, routed.PatchWidths);
         Assert.Equal((TinyDynamic.MacsW25 + TinyDynamic.MacsW50 + TinyDynamic.MacsW75 + TinyDynamic.MacsW100) / 4.0, routed.MeanMacs);
         Assert.Equal(TinyDynamic.RoutedMacs, routed.MeanMacs, 6);
+        Assert.Equal(TinyDynamic.MacsW25 + TinyDynamic.MacsW50 + TinyDynamic.MacsW75 + TinyDynamic.MacsW100, routed.Macs, 6);
         Assert.Equal(1.0, model.Width);
         // Pixels only the first patch covers are its restoration at its width, 0.5.
         model.eval();

@@ -8,7 +8,11 @@ using static TorchSharp.torch;
 namespace Dsl.Runtime;
 
 /// <summary>An image restored patch by patch: the image, each patch's width in the grid's order, and the mean MACs per patch.</summary>
-public sealed record RoutedImage(Tensor Image, IReadOnlyList<double> PatchWidths, double MeanMacs);
+public sealed record RoutedImage(Tensor Image, IReadOnlyList<double> PatchWidths, double MeanMacs)
+{
+    /// <summary>The MACs of the whole image: every patch's at its width.</summary>
+    public double Macs => MeanMacs * PatchWidths.Count;
+}
 
 /// <summary>
 /// What a @dynamic model keeps: its widths, the width it runs at (the widest until switched),

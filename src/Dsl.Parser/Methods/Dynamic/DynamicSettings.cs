@@ -1,21 +1,16 @@
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 
 namespace Dsl.Parser.Methods;
 
 /// <summary>
 /// A @dynamic annotation's settings: the widths the supernet runs at (narrowest first), how a
-/// layer slims (both, input, output or none), and the routing's: the overlap of the patches an
+/// layer slims by default (both, inputs, outputs or none; a layer may set its own), and the routing's: the overlap of the patches an
 /// image is cut into (a patch is the model's input size), the moiré prior's high-pass cutoff D₀
 /// and colourfulness weight.
 /// </summary>
 public sealed record DynamicSettings(IReadOnlyList<double> Widths, string Slim, long Overlap, double Cutoff, double ColourWeight)
 {
-    public bool SlimsInput => SlimsInputs(Slim);
-
-    public bool SlimsOutput => SlimsOutputs(Slim);
-
     public static bool SlimsInputs(string slim) => slim is "both" or "inputs";
 
     public static bool SlimsOutputs(string slim) => slim is "both" or "outputs";
@@ -26,6 +21,4 @@ public sealed record DynamicSettings(IReadOnlyList<double> Widths, string Slim, 
     /// <summary>The setting a width's figures go under: w25 for 0.25, w37_5 for 0.375.</summary>
     public static string Setting(double width) =>
         "w" + System.Math.Round(width * 100, 3).ToString(CultureInfo.InvariantCulture).Replace('.', '_');
-
-    public string Describe() => "[" + string.Join(", ", Widths.Select(w => w.ToString(CultureInfo.InvariantCulture))) + "]";
 }

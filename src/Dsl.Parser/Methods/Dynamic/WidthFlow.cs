@@ -26,7 +26,8 @@ internal sealed class WidthFlow
     private readonly TextSpan _span;
     private readonly Dictionary<string, Part[]> _variables = new();
     private readonly Dictionary<string, LayerCost> _rows;
-    private readonly Dictionary<string, Part[]> _convInputs = new();
+    /// <summary>Each slimmable convolution's input parts and its output, by field, as <see cref="Apply"/> found them.</summary>
+    private readonly Dictionary<string, (Part[] Input, Part Output)> _convolutions = new();
     private bool _failed;
 
     private WidthFlow(ModelAssembly model, DynamicSettings settings, TextSpan span)
@@ -148,8 +149,8 @@ internal sealed class WidthFlow
             return Fail($"conv2d '{row.Path}' slims its input, but its input is full at every width; slim its outputs only: @dynamic(slim: outputs)");
         if (!slimsInput && slimmedIn)
             return Fail($"conv2d '{row.Path}' reads slimmed channels (at width {_settings.Widths[0]}, {Sum(input, _settings.Widths[0])} of {Sum(input, 1)}) but does not slim its input; @dynamic(slim: both) or (slim: inputs)");
-        _convInputs[f.Field] = slimsInput ? input : new[] { new Part(Sum(input, 1), false) };
         var outputs = row.Output[1].Value;
+        _convolutions[f.Field] = (slimsInput ? input : new[] { new Part(Sum(input, 1), false) }, new Part(outputs, slimsOutput));
         foreach (var w in _settings.Widths)
         {
             if (slimsOutput && DynamicSettings.Active(outputs, w) == 0)
@@ -174,13 +175,10 @@ internal sealed class WidthFlow
             foreach (var w in _settings.Widths)
             {
                 var macs = row.Macs;
-                if (_convInputs.TryGetValue(field, out var input) && row.Annotations.FirstOrDefault(a => a.Kind == DynamicAnnotation.KindName) is { } dynamic)
+                if (_convolutions.TryGetValue(field, out var conv))
                 {
-                    var slim = ((WordValue)dynamic.Arguments.First(a => a.Key == "slim").Value).Word;
-                    var outputs = row.Output[1].Value;
-                    var activeOutputs = DynamicSettings.SlimsOutputs(slim) ? DynamicSettings.Active(outputs, w) : outputs;
                     // A convolution's MACs are positions × k² × C_in × C_out, so they scale with both counts exactly.
-                    macs = row.Macs / (Sum(input, 1) * outputs) * Sum(input, w) * activeOutputs;
+                    macs = row.Macs / (Sum(conv.Input, 1) * conv.Output.Channels) * Sum(conv.Input, w) * conv.Output.At(w);
                 }
                 updated = updated.With(MetricsPerSetting.Macs.At(DynamicSettings.Setting(w)), macs);
                 routed += macs;
@@ -195,7 +193,8 @@ internal sealed class WidthFlow
         for (var i = 0; i < _model.Fields.Count; i++)
         {
             var field = _model.Fields[i];
-            if (!_convInputs.TryGetValue(field.Name, out var parts) || parts.Length < 2 || field.Construction is not CompressedConstruction compressed) continue;
+            if (!_convolutions.TryGetValue(field.Name, out var conv) || conv.Input.Length < 2 || field.Construction is not CompressedConstruction compressed) continue;
+            var parts = conv.Input;
             var conversions = compressed.Conversions.Select(c => c.Call.Function != "Compression.Dynamic" ? c : c with
             {
                 Call = new CallCode("Compression.DynamicParts", new[]

@@ -57,8 +57,18 @@ public static partial class Layers
     public static nn.Module<Tensor, Tensor> LayerNorm(long normalizedShape, double eps = 1e-5, bool affine = true, bool bias = true) =>
         nn.LayerNorm(normalizedShape, eps, elementwise_affine: affine, bias: bias);
 
-    public static nn.Module<Tensor, Tensor> GroupNorm(long numChannels, long groups, double eps = 1e-5, bool affine = true) =>
-        nn.GroupNorm(groups, numChannels, eps, affine);
+    public static nn.Module<Tensor, Tensor> GroupNorm(long numChannels, long groups, double eps = 1e-5, bool affine = true)
+    {
+        var norm = nn.GroupNorm(groups, numChannels, eps, affine);
+        // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised; PyTorch starts them at 1 and 0.
+        if (affine)
+        {
+            using var noGrad = torch.no_grad();
+            norm.weight!.fill_(1);
+            norm.bias!.zero_();
+        }
+        return norm;
+    }
 
     /// <summary>The layer as a compression annotation converts it, or unchanged without one.</summary>
     internal static nn.Module<Tensor, Tensor> Compressed(nn.Module<Tensor, Tensor> layer, Compressor? compression) =>

@@ -25,6 +25,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The bound a binarized ViT's GELU output is clipped to (Bi-ViT), or null.</summary>
+    public double? GeluClip => _clip;
+
     public override Tensor forward(Tensor x)
     {
         var hidden = act.forward(fc1.forward(x));

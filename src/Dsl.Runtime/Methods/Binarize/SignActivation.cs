@@ -44,6 +44,9 @@ public sealed class ScaledSignActivation : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The axis of one scale per channel (the heads' axis in attention), or null for one per tensor.</summary>
+    public long? ScaleAxis => _channelAxis;
+
     public override Tensor forward(Tensor x)
     {
         if (initialized.item<float>() == 0) Initialize(x);

@@ -14,7 +14,7 @@ public static class CommandLine
     public const int Usage = 2;
 
     private const string Help = """
-        cmodel: check, cost, train and quantize .cmodel files.
+        cmodel: check, cost, train, quantize and export .cmodel files.
 
         Usage:
           cmodel check FILE...                       report diagnostics (MSBuild format); exit 1 on errors
@@ -23,6 +23,8 @@ public static class CommandLine
           cmodel train FILE --model NAME [options]   train it on Fashion-MNIST (see cmodel train --help)
           cmodel ptq FILE --model NAME --weights W --calibration DIR --out Q
                                                      quantize its @ptq layers after training (see cmodel ptq --help)
+          cmodel export FILE --model NAME --weights W --out MODEL.onnx
+                                                     write the trained model as ONNX (see cmodel export --help)
           cmodel --help | --version
         """;
 
@@ -57,8 +59,14 @@ public static class CommandLine
                 return Ok;
             case "ptq":
                 return PtqCommand.Run(rest, stdout, stderr);
+            case "export" when rest.Count == 1 && rest[0] is "--help" or "-h":
+                stdout.WriteLine("usage: " + ExportCommand.Usage);
+                stdout.WriteLine("Writes the model with its trained weights (PyTorch .pt, .safetensors, or a trainer checkpoint) as ONNX opset 17; @quant layers become QuantizeLinear/DequantizeLinear pairs.");
+                return Ok;
+            case "export":
+                return ExportCommand.Run(rest, stdout, stderr);
             default:
-                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check, cost, train or ptq (see cmodel --help)");
+                stderr.WriteLine($"cmodel: unknown command '{args[0]}'; expected check, cost, train, ptq or export (see cmodel --help)");
                 return Usage;
         }
     }

@@ -70,6 +70,35 @@ public static class Checkpoint
     }
 
     /// <summary>
+    /// Restores only the model's weights from a checkpoint (to export or evaluate it); throws
+    /// <see cref="DataFormatException"/> naming the file, changing nothing, if they do not fit.
+    /// </summary>
+    public static void LoadWeights(string path, nn.Module model)
+    {
+        var bytes = ReadVerified(path);
+        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
+        reader.ReadBytes(Magic.Length);
+        var version = reader.ReadInt32();
+        if (version is < 1 or > FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads formats 1 to {FormatVersion})");
+        var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadString())
+            ?? throw new DataFormatException(path, "the checkpoint has no run state");
+        if (state.ModelType != model.GetType().Name)
+            throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            tensors = TensorSerializer.Read(reader);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new DataFormatException(path, "the checkpoint ends early");
+        }
+        var report = StateDicts.Compare(model, tensors);
+        if (!report.IsExact) throw new DataFormatException(path, "the checkpoint's tensors do not match the model:\n" + report);
+        StateDicts.Apply(model, tensors, strict: true, path);
+    }
+
+    /// <summary>
     /// Restores model, optimizer and RNG, and each companion with its optimizer; throws
     /// <see cref="DataFormatException"/> naming the file, changing nothing, if it is not a sound
     /// checkpoint of this run. Format 1 (before companions) is read as a run without them.

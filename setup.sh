@@ -53,4 +53,17 @@ MSG
   exit 1
 fi
 
+# ONNX's own checker, which the tests run on every exported file: Debian's python3-onnx.
+if /usr/bin/python3 -c "import onnx" 2>/dev/null; then
+  echo "setup: python3 has onnx $(/usr/bin/python3 -c 'import onnx; print(onnx.__version__)')"
+elif [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
+  echo "setup: installing Debian's python3-onnx (ONNX's checker, used by the tests)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null
+  /usr/bin/python3 -c "import onnx" || { echo "setup: python3-onnx did not install" >&2; exit 1; }
+else
+  echo "setup: the ONNX tests check exported files with ONNX's checker: install Debian's python3-onnx (or 'pip install onnx' for /usr/bin/python3)" >&2
+  exit 1
+fi
+
 dotnet build Dsl.sln -c Release -nologo -v:q -warnaserror

@@ -59,6 +59,28 @@ public class ParityTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_binarized_activation_at_zero_is_plus_one_as_in_the_runtime()
+    {
+        manual_seed(0);
+        var model = ExportedModels.Create(ExportedModels.Find("SignAtZero"));
+        model.eval();
+        var input = cat(new[] { zeros(2, 8), randn(2, 8) });
+        Tensor expected;
+        using (no_grad()) expected = model.forward(input);
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-onnx-sign-{Environment.ProcessId}.onnx");
+        try
+        {
+            var source = ExportedModels.SourceOf("SignAtZero");
+            OnnxExport.Export(Compile(source), File.ReadAllText(source), "SignAtZero", model, path);
+            Assert.True((Run(path, input) - expected).abs().max().item<float>() < 1e-5);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>What this version refuses: methods whose runtime layers have no ONNX form yet, and DETR's layers.</summary>
     private static readonly string[] Refused =
     {

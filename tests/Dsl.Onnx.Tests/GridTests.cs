@@ -48,7 +48,7 @@ public class GridTests
         }
     }
 
-    private static (nn.Module<Tensor, Tensor> Model, ModelProto File) Export(string name)
+    private static (nn.Module Model, ModelProto File) Export(string name)
     {
         var source = ExportedModels.SourceOf(name);
         var type = ExportedModels.Find(name);

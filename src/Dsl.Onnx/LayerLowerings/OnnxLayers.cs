@@ -10,7 +10,7 @@ internal static class OnnxLayers
 {
     private static readonly Dictionary<string, ILayerLowering> ByName =
         ConvolutionLowerings.All.Concat(LinearLowering.All).Concat(NormalizationLowerings.All).Concat(ActivationLowerings.All)
-            .Concat(PoolingLowerings.All).Concat(ReshapingLowerings.All).Concat(TransformerLowerings.All)
+            .Concat(PoolingLowerings.All).Concat(ReshapingLowerings.All).Concat(TransformerLowerings.All).Concat(DetectionLowerings.All)
             .SelectMany(l => l.Layers.Select(name => (name, l)))
             .ToDictionary(p => p.name, p => p.l, StringComparer.Ordinal);
 

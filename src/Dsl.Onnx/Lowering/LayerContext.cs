@@ -112,28 +112,33 @@ internal sealed class LayerContext
     public (string Input, string Weight, string? Bias) Weighted(long outputAxis)
     {
         var module = Module ?? throw new OnnxExportException($"{Name}: the trained model has no module here");
-        var weight = Tensor("weight", module);
         var bias = OptionalTensor("bias", module);
-        var input = Input;
-        WeightValue value = new ConstantWeight(weight);
-        if (module is LowBitLayer)
+        var input = module is LowBitLayer ? ActivationTransform("input_quant", Input) : Input;
+        var weight = WeightOf("weight", module is LowBitLayer ? "weight_quant" : null, outputAxis);
+        return (input, weight, bias is null ? null : Initializer("bias", bias));
+    }
+
+    /// <summary>This layer's tensor <paramref name="key"/> as it reaches its operation: through the weight transform <paramref name="transform"/> (a child module) when there is one.</summary>
+    public string WeightOf(string key, string? transform, long outputAxis)
+    {
+        var module = Module ?? throw new OnnxExportException($"{Name}: the trained model has no module here");
+        WeightValue value = new ConstantWeight(Tensor(key, module));
+        if (transform != null && Children(module).TryGetValue(transform, out var weightTransform)) value = Transforms.Weight(this, weightTransform, value, outputAxis);
+        return value switch
         {
-            var children = Children(module);
-            if (children.TryGetValue("input_quant", out var inputTransform)) input = Transforms.Activation(this, inputTransform, input);
-            if (children.TryGetValue("weight_quant", out var weightTransform)) value = Transforms.Weight(this, weightTransform, value, outputAxis);
-        }
-        var weightName = value switch
-        {
-            ConstantWeight c => Initializer("weight", c.Tensor),
+            ConstantWeight c => Initializer(key, c.Tensor),
             GraphWeight g => g.Name,
             _ => throw new InvalidOperationException(),
         };
-        return (input, weightName, bias is null ? null : Initializer("bias", bias));
     }
 
     /// <summary>A runtime child module applied to an activation (attention's q_quant), if present.</summary>
     public string ActivationTransform(string child, string input) =>
         Module is not null && Children(Module).TryGetValue(child, out var transform) ? Transforms.Activation(this, transform, input) : input;
+
+    /// <summary>The context of a runtime child of any kind (DETR's attention, which takes three inputs).</summary>
+    public LayerContext Part(string child, IReadOnlyList<string> inputs) =>
+        new(Graph, Name + "." + child, Layer, _args, Module!.named_children().FirstOrDefault(c => c.name == child).module, inputs) { InputShape = InputShape };
 
     public static IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> Children(nn.Module module) =>
         module.named_children().Where(c => c.module is nn.Module<Tensor, Tensor>)

@@ -41,7 +41,7 @@ public static class OnnxSupport
         foreach (var method in used.Where(m => !OnnxMethods.Lowers(m)))
         {
             var at = declarations.SelectMany(Annotations).FirstOrDefault(a => a.Name.Text == method)?.Span ?? NameSpan(compilation.Syntax, model);
-            diagnostics.Add(At(source, at, MethodNotLowered, method, Reason(method)));
+            diagnostics.Add(At(source, at, MethodNotLowered, method, "its runtime layers have no ONNX form in this version; export the model without it"));
         }
         var lowered = string.Join(", ", OnnxLayers.Names.OrderBy(n => n, StringComparer.Ordinal));
         foreach (var layer in classes.SelectMany(c => c.Fields).SelectMany(f => Layers(f.Construction)).Distinct(StringComparer.Ordinal))
@@ -52,12 +52,6 @@ public static class OnnxSupport
         }
         return diagnostics.OrderBy(d => d.Span.Start).ToList();
     }
-
-    private static string Reason(string method) => method switch
-    {
-        "tokens" => "its token schedule (sorting and gathering by class attention) is not written in ONNX yet; export the model without @tokens",
-        _ => "its runtime layers have no ONNX form in this version; export the model without it",
-    };
 
     private static Diagnostic At(SourceText source, TextSpan span, DiagnosticDescriptor descriptor, params object[] args) =>
         new(descriptor.Id, descriptor.Severity, descriptor.Format(args), source.Path, span, source.PositionOf(span.Start), source.PositionOf(span.Start + span.Length));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Dsl.Onnx.Lowering;
+using Dsl.Onnx.Methods;
 using Dsl.Runtime;
 
 namespace Dsl.Onnx.LayerLowerings;
@@ -58,7 +59,13 @@ internal static class TransformerLowerings
         v = c.ActivationTransform("v_quant", v);
         var keys = c.Node("Transpose", new[] { k }, OnnxAttribute.Ints("perm", new long[] { 0, 1, 3, 2 }));
         var logits = c.Node("Mul", new[] { c.Node("MatMul", new[] { q, keys }), c.Graph.Float(1.0 / Math.Sqrt(dim / heads)) });
-        var weights = c.ActivationTransform("attn_quant", c.Node("Softmax", new[] { logits }, OnnxAttribute.Int("axis", -1)));
+        foreach (var hook in OnnxMethods.AttentionHooks)
+        {
+            if (hook.LogitBias(c) is { } bias) logits = c.Node("Add", new[] { logits, bias });
+        }
+        var softmax = c.Node("Softmax", new[] { logits }, OnnxAttribute.Int("axis", -1));
+        foreach (var hook in OnnxMethods.AttentionHooks) hook.Weights(c, softmax);
+        var weights = c.ActivationTransform("attn_quant", softmax);
         var mixed = c.Node("Transpose", new[] { c.Node("MatMul", new[] { weights, v }) }, OnnxAttribute.Ints("perm", new long[] { 0, 2, 1, 3 }));
         return LinearLowering.Linear(c.Child("proj", new[] { c.Node("Reshape", new[] { mixed, c.Graph.Longs(0, 0, dim) }) }));
     }

@@ -111,8 +111,12 @@ internal sealed class ClassLowering : ITensorExprVisitor<string>, ICallOperandVi
         var tensors = call.Operands.OfType<TensorOperand>().Select(o => o.Tensor.Accept(this)).ToList();
         var names = call.Operands.OfType<NameOperand>().Select(n => n.Name).ToList();
         var given = names.Any(_arguments.HasMethod);
-        var context = new CallContext(_graph, Key(call.Function), tensors, names, given, (field, input) => Apply(new ApplyField(field, FieldStyle.Module, "", Bound(input))));
-        return _session.Record(lowering.Lower(context), _session.ShapeOf(tensors[0]));
+        var context = new CallContext(_session, Key(call.Function), tensors, names, given,
+            (field, input) => Apply(new ApplyField(field, FieldStyle.Module, "", Bound(input))),
+            member => _module.named_children().FirstOrDefault(c => c.name == member).module);
+        var result = lowering.Lower(context);
+        // A call that changes its input's shape (a token reduction) records the new one itself.
+        return _session.Record(result, _session.ShapeOf(result) ?? _session.ShapeOf(tensors[0]));
     }
 
     // A value already in the graph, named so that no .cmodel variable can clash with it.
@@ -172,6 +176,7 @@ internal sealed class ClassLowering : ITensorExprVisitor<string>, ICallOperandVi
         {
             Parameter = parameter,
             InputShape = _session.ShapeOf(inputs[0]),
+            Session = _session,
         };
         return _session.Record(lowering.Lower(context), _session.LayerOutput(key) ?? context.InputShape);
     }

@@ -16,6 +16,7 @@ internal sealed class ExportSession
 {
     private readonly Dictionary<string, Shape> _layerOutputs;
     private readonly Dictionary<string, Shape> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, object> _states = new();
 
     public ExportSession(OnnxGraph graph, CompilationResult compilation, CostReport cost)
     {
@@ -31,6 +32,13 @@ internal sealed class ExportSession
     public Shape? LayerOutput(string key) => _layerOutputs.TryGetValue(key, out var s) ? s : null;
 
     public Shape? ShapeOf(string value) => _values.TryGetValue(value, out var s) ? s : null;
+
+    /// <summary>A method's state that flows through the forward pass (the token stack's sizes), one per export.</summary>
+    public T State<T>() where T : class, new()
+    {
+        if (!_states.TryGetValue(typeof(T), out var state)) _states[typeof(T)] = state = new T();
+        return (T)state;
+    }
 
     public string Record(string value, Shape? shape)
     {

@@ -25,8 +25,24 @@ internal interface ICallLowering
 
 /// <summary>
 /// A method call being lowered: its tensor operands (lowered), the fields it names, whether the
-/// class was given the method's object (without it a call may be the identity), and how to apply
-/// one of the class's fields to a value.
+/// class was given the method's object (without it a call may be the identity), how to apply one
+/// of the class's fields to a value, and the class's runtime child of a name (a block's TokenBlock).
 /// </summary>
-internal sealed record CallContext(OnnxGraph Graph, string Name, IReadOnlyList<string> Tensors, IReadOnlyList<string> Names, bool MethodGiven,
-    Func<string, string, string> ApplyField);
+internal sealed record CallContext(ExportSession Session, string Name, IReadOnlyList<string> Tensors, IReadOnlyList<string> Names, bool MethodGiven,
+    Func<string, string, string> ApplyField, Func<string, TorchSharp.torch.nn.Module?> Member)
+{
+    public OnnxGraph Graph => Session.Graph;
+}
+
+/// <summary>
+/// A method's part in every attention layer (the token stack's proportional attention and class
+/// attention): a bias on the logits, and a look at the weights.
+/// </summary>
+internal interface IAttentionHook
+{
+    /// <summary>A value added to the logits [N, heads, T, T] before the softmax, or null.</summary>
+    string? LogitBias(LayerContext attention);
+
+    /// <summary>Sees the attention weights [N, heads, T, T].</summary>
+    void Weights(LayerContext attention, string weights);
+}

@@ -62,6 +62,8 @@ internal sealed class InstanceArguments
         WordCode w => w.Word,
         RealCode r => r.Value,
         NullCode => null,
+        // A method's object passed on (a block's token schedule): present only where the class was given one.
+        ReferenceCode r => HasMethod(r.Name) ? r : null,
         _ => code,
     };
 

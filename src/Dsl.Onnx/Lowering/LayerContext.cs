@@ -39,6 +39,9 @@ internal sealed class LayerContext
 
     public Parameter? Parameter { get; init; }
 
+    /// <summary>The export this layer belongs to: shapes, and the state methods carry through forward.</summary>
+    public ExportSession? Session { get; init; }
+
     /// <summary>The first input's shape as the compiler inferred it (its rank is what lowerings need), when known.</summary>
     public Dsl.Parser.Semantics.Shape? InputShape { get; init; }
 
@@ -83,7 +86,7 @@ internal sealed class LayerContext
 
     /// <summary>The context of a runtime module's child (attention's qkv), for composite layers.</summary>
     public LayerContext Child(string child, IReadOnlyList<string> inputs) =>
-        new(Graph, Name + "." + child, Layer, _args, Children(Module!).TryGetValue(child, out var m) ? m : null, inputs) { InputShape = InputShape };
+        new(Graph, Name + "." + child, Layer, _args, Children(Module!).TryGetValue(child, out var m) ? m : null, inputs) { InputShape = InputShape, Session = Session };
 
     /// <summary>A parameter or buffer of <paramref name="module"/> (this layer's by default) by its state-dict name.</summary>
     public Tensor Tensor(string key, nn.Module? module = null)
@@ -138,7 +141,7 @@ internal sealed class LayerContext
 
     /// <summary>The context of a runtime child of any kind (DETR's attention, which takes three inputs).</summary>
     public LayerContext Part(string child, IReadOnlyList<string> inputs) =>
-        new(Graph, Name + "." + child, Layer, _args, Module!.named_children().FirstOrDefault(c => c.name == child).module, inputs) { InputShape = InputShape };
+        new(Graph, Name + "." + child, Layer, _args, Module!.named_children().FirstOrDefault(c => c.name == child).module, inputs) { InputShape = InputShape, Session = Session };
 
     public static IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> Children(nn.Module module) =>
         module.named_children().Where(c => c.module is nn.Module<Tensor, Tensor>)

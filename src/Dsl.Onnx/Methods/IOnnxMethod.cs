@@ -15,4 +15,7 @@ internal interface IOnnxMethod
     IReadOnlyList<ITransformLowering> Transforms { get; }
 
     IReadOnlyList<ICallLowering> Calls { get; }
+
+    /// <summary>What the method adds to every attention layer.</summary>
+    IReadOnlyList<IAttentionHook> AttentionHooks => new IAttentionHook[0];
 }

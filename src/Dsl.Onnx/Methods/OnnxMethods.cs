@@ -28,6 +28,8 @@ internal static class OnnxMethods
 
     private static readonly Dictionary<string, ICallLowering> ByFunction = All.SelectMany(m => m.Calls).ToDictionary(c => c.Function, StringComparer.Ordinal);
 
+    public static IReadOnlyList<IAttentionHook> AttentionHooks { get; } = All.SelectMany(m => m.AttentionHooks).ToList();
+
     public static bool Lowers(string annotation) => All.Any(m => m.Annotation == annotation && m.LowersModels);
 
     public static ITransformLowering? Transform(Type module) => ByModule.TryGetValue(module, out var t) ? t : null;

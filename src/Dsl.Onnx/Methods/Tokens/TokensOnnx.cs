@@ -4,25 +4,17 @@ using Dsl.Onnx.Lowering;
 namespace Dsl.Onnx.Methods.Tokens;
 
 /// <summary>
-/// @tokens: a block written for a token schedule but built without one (a plain ViT) reduces
-/// nothing, which lowers to the identity; models with a schedule are not lowered yet.
+/// @tokens with its counts fixed (a schedule, or what a learned one chose): sorting by class
+/// attention, gathering the kept tokens, merging the rest; a block written for a schedule but built
+/// without one (a plain ViT) reduces nothing.
 /// </summary>
 internal sealed class TokensOnnx : IOnnxMethod
 {
     public string Annotation => "tokens";
 
-    public bool LowersModels => false;
-
     public IReadOnlyList<ITransformLowering> Transforms { get; } = new ITransformLowering[0];
 
-    public IReadOnlyList<ICallLowering> Calls { get; } = new ICallLowering[] { new UnscheduledReduce() };
+    public IReadOnlyList<ICallLowering> Calls { get; } = new ICallLowering[] { new TokenStart(), new TokenReduction() };
 
-    private sealed class UnscheduledReduce : ICallLowering
-    {
-        public string Function => "TokenBlock.Reduce";
-
-        public string Lower(CallContext c) => c.MethodGiven
-            ? throw new OnnxExportException($"{c.Name}: the ONNX back end does not lower @tokens schedules")
-            : c.Graph.Node("Identity", new[] { c.Tensors[0] }, c.Name);
-    }
+    public IReadOnlyList<IAttentionHook> AttentionHooks { get; } = new IAttentionHook[] { new TokenAttention() };
 }

@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 // front end on fuzzing's reproducers and on growing unclosed inputs; anything else goes
 // to BenchmarkDotNet (for example --filter '*'). `selection [chart.png]` times DFSQ's point selection
 // against the exhaustive search for growing universal sets; `winograd [channels] [frames] [size] [batch]
-// [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions.
+// [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions; `onnx [rounds]` times
+// exported models in ONNX Runtime against TorchSharp.
 if (args.Length > 0 && args[0] == "throughput")
 {
     Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
@@ -27,6 +28,11 @@ if (args.Length > 0 && args[0] == "winograd")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     Dsl.Benchmarks.WinogradSpeed.Run(channels: Arg(1, 32), frames: Arg(2, 8), size: Arg(3, 16), batch: Arg(4, 8), rounds: Arg(5, 7));
+    return;
+}
+if (args.Length > 0 && args[0] == "onnx")
+{
+    Dsl.Benchmarks.OnnxSpeed.Run(rounds: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
     return;
 }
 if (args.Length > 0 && args[0] == "selection")

@@ -23,8 +23,9 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     private readonly IInputGradientMask? _inputGradient;
 
     private LowBitLayer(Parameter weight, Parameter? bias, Func<Tensor, Tensor, Tensor?, Tensor> operation, Func<LayerGradients> gradients,
-        nn.Module<Tensor, Tensor>? weightQuant, nn.Module<Tensor, Tensor>? inputQuant) : base(nameof(LowBitLayer))
+        nn.Module<Tensor, Tensor>? weightQuant, nn.Module<Tensor, Tensor>? inputQuant, ConvolutionGeometry? geometry = null) : base(nameof(LowBitLayer))
     {
+        Geometry = geometry;
         this.weight = weight;
         this.bias = bias;
         _operation = operation;
@@ -57,10 +58,26 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     /// <summary>The latent full-precision weight that training updates.</summary>
     public Parameter Weight => weight;
 
+    /// <summary>The layer's bias, if it has one.</summary>
+    public Parameter? Bias => bias;
+
+    /// <summary>What the layer does to its input before the operation (a quantizer, a sign), if anything.</summary>
+    public nn.Module<Tensor, Tensor>? InputTransform => input_quant;
+
+    /// <summary>What the layer does to its weight (a quantizer, a binarization), if anything.</summary>
+    public nn.Module<Tensor, Tensor>? WeightTransform => weight_quant;
+
+    /// <summary>A convolution's kernel, stride, padding, dilation and groups; null for a linear layer.</summary>
+    public ConvolutionGeometry? Geometry { get; }
+
+    /// <summary>The packed binary kernel the layer runs at inference (see <see cref="Packed.BinaryKernels"/>); null to compute in float.</summary>
+    public Packed.PackedBinaryLayer? Packed { get; internal set; }
+
     public Tensor QuantizedWeight() => weight_quant?.forward(weight) ?? weight;
 
     public override Tensor forward(Tensor x)
     {
+        if (Packed is { } packed && !training) return packed.Forward(x);
         var input = input_quant?.forward(x) ?? x;
         var weight = QuantizedWeight();
         return _inputGradient?.InputGradientMask is { } mask && is_grad_enabled()
@@ -69,7 +86,8 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
     }
 
     private static LowBitLayer Convolved(Convolution c, Func<Tensor, Tensor, Tensor?, Tensor> operation, Func<Tensor, nn.Module<Tensor, Tensor>?> weightQuant, nn.Module<Tensor, Tensor>? inputQuant) =>
-        new(c.weight, c.bias, operation, () => new LayerGradients.Recomputed(operation), weightQuant(c.weight), inputQuant);
+        new(c.weight, c.bias, operation, () => new LayerGradients.Recomputed(operation), weightQuant(c.weight), inputQuant,
+            new ConvolutionGeometry(c.kernel_size, c.stride, c.padding, c.dilation, c.groups, c.transposed));
 
     private static Func<Tensor, Tensor, Tensor?, Tensor> Convolve(Convolution c)
     {
@@ -89,3 +107,6 @@ public sealed class LowBitLayer : nn.Module<Tensor, Tensor>
         };
     }
 }
+
+/// <summary>A convolution's shape of computation; <see cref="Padding"/> is null for 'same' or 'valid'.</summary>
+public sealed record ConvolutionGeometry(long[] Kernel, long[] Stride, long[]? Padding, long[] Dilation, long Groups, bool Transposed);

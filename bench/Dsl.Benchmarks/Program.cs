@@ -6,7 +6,8 @@ using BenchmarkDotNet.Running;
 // to BenchmarkDotNet (for example --filter '*'). `selection [chart.png]` times DFSQ's point selection
 // against the exhaustive search for growing universal sets; `winograd [channels] [frames] [size] [batch]
 // [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions; `onnx [rounds]` times
-// exported models in ONNX Runtime against TorchSharp.
+// exported models in ONNX Runtime against TorchSharp; `binary [batch] [rounds]` times the packed XNOR kernels
+// against float conv2d on the ReBNN sample's layers and whole model.
 if (args.Length > 0 && args[0] == "throughput")
 {
     Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
@@ -33,6 +34,12 @@ if (args.Length > 0 && args[0] == "winograd")
 if (args.Length > 0 && args[0] == "onnx")
 {
     Dsl.Benchmarks.OnnxSpeed.Run(rounds: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
+    return;
+}
+if (args.Length > 0 && args[0] == "binary")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    Dsl.Benchmarks.BinaryKernelSpeed.Run(batch: Arg(1, 64), rounds: Arg(2, 21));
     return;
 }
 if (args.Length > 0 && args[0] == "selection")

@@ -67,10 +67,6 @@ public static class BinaryKernels
             if (g.Kernel.Length != 2 || g.Transposed || g.Groups != 1 || g.Dilation.Any(d => d != 1) || g.Padding is null) return null;
             return new PackedBinaryConv2d(signs, alpha, layer.Bias, (g.Stride[0], g.Stride[1]), (g.Padding[0], g.Padding[1]), isa);
         }
-        return new PackedBinaryLinear(signs, alpha, layer.Bias, isa)
-        {
-            ScaledInput = scaled,
-            WeightSignSums = scaled is null ? null : signs.sum(1),
-        };
+        return new PackedBinaryLinear(signs, alpha, layer.Bias, isa, scaled);
     }
 }

@@ -1,69 +1,63 @@
 using System;
-using TorchSharp;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.LowBit.Packed;
 
 /// <summary>
 /// A binarized layer computed on packed signs (XNOR and popcount): the integer dot products of the
-/// input's and the weight's signs, scaled per output by the weight's α, with the input's own scale
-/// and offset where its sign carries them (Bi-ViT: x̂ = a·(sign(x / a + z) − z)), and the bias.
+/// input's and the weight's signs, then per output an affine epilogue written straight into the
+/// output: y = scale·dot + shift, where scale is the weight's α (times the input's scale a for
+/// Bi-ViT's x̂ = a·(sign(x / a + z) − z)) and shift the bias (less a·α·z·Σ sign(w) for Bi-ViT).
 /// </summary>
 public abstract class PackedBinaryLayer
 {
-    private readonly Tensor _alpha;
-    private readonly Tensor? _bias;
+    private readonly float[] _scale;
+    private readonly float[] _shift;
+    private readonly (double Scale, double Offset)? _scaledInput;
 
-    protected PackedBinaryLayer(Tensor alpha, Tensor? bias, XnorIsa? isa)
+    /// <param name="signs">The weight (any values whose signs are the binarized weight's), outputs on axis 0.</param>
+    /// <param name="alpha">The per-output scale the binarized weight carries.</param>
+    /// <param name="scaledInput">Bi-ViT's scaled sign on the input, (a, z); null for the plain sign.</param>
+    protected PackedBinaryLayer(Tensor signs, Tensor alpha, Tensor? bias, XnorIsa? isa, (double Scale, double Offset)? scaledInput)
     {
-        _alpha = alpha.detach().cpu().to_type(ScalarType.Float32).flatten().clone();
-        _bias = bias?.detach().cpu().to_type(ScalarType.Float32).flatten().clone();
         Isa = isa ?? XnorPopcount.Best;
-        if (Isa == XnorIsa.Avx512 && XnorPopcount.Best != XnorIsa.Avx512 || Isa == XnorIsa.Avx2 && XnorPopcount.Best == XnorIsa.Scalar)
-            throw new PlatformNotSupportedException($"this CPU does not run the {Isa} kernel; it runs {XnorPopcount.Best}");
+        if (Isa > XnorPopcount.Best) throw new PlatformNotSupportedException($"this CPU does not run the {Isa} kernel; it runs {XnorPopcount.Best}");
+        _scaledInput = scaledInput;
+        using var scope = NewDisposeScope();
+        var outputs = signs.shape[0];
+        var a = alpha.detach().cpu().to_type(ScalarType.Float64).flatten();
+        var b = bias?.detach().cpu().to_type(ScalarType.Float64).flatten() ?? zeros(outputs, dtype: ScalarType.Float64);
+        var scale = a;
+        var shift = b;
+        if (scaledInput is { } s)
+        {
+            var signSums = where(signs.detach().cpu() >= 0, 1.0, -1.0).to_type(ScalarType.Float64).reshape(outputs, -1).sum(1);
+            scale = a * s.Scale;
+            shift = b - scale * s.Offset * signSums;
+        }
+        _scale = scale.to_type(ScalarType.Float32).data<float>().ToArray();
+        _shift = shift.to_type(ScalarType.Float32).data<float>().ToArray();
     }
 
     /// <summary>The instruction set the layer counts bits with.</summary>
     public XnorIsa Isa { get; }
 
-    /// <summary>How the layer's input becomes signs: the plain sign (null), or Bi-ViT's scaled sign with its scale a and offset z.</summary>
-    public (double Scale, double Offset)? ScaledInput { get; init; }
-
-    /// <summary>For a scaled input: each output's sum of weight signs, which the offset z multiplies.</summary>
-    public Tensor? WeightSignSums { get; init; }
-
-    /// <summary>The integer dot products of the signs of <paramref name="signsSource"/> with the weight's signs.</summary>
-    public abstract Tensor Dots(Tensor signsSource);
-
-    /// <summary>The axis of the output's channels (1 for [N, O, H, W], −1 for [..., O]).</summary>
-    protected abstract long OutputAxis { get; }
+    /// <summary>The integer dot products of the signs of <paramref name="signsSource"/> with the weight's signs (as float, exactly).</summary>
+    public Tensor Dots(Tensor signsSource)
+    {
+        var outputs = _scale.Length;
+        return Compute(signsSource, Enumerable.Repeat(1f, outputs).ToArray(), new float[outputs]);
+    }
 
     /// <summary>The layer's output for input <paramref name="x"/>, as the float binarized layer computes it.</summary>
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var input = x.detach().cpu();
-        Tensor result;
-        if (ScaledInput is { } scaled)
-        {
-            var dots = Dots(input / scaled.Scale + scaled.Offset);
-            result = (dots - scaled.Offset * PerOutput(WeightSignSums!, dots)) * (scaled.Scale * PerOutput(_alpha, dots));
-        }
-        else
-        {
-            var dots = Dots(input);
-            result = dots * PerOutput(_alpha, dots);
-        }
-        if (_bias is not null) result = result + PerOutput(_bias, result);
-        return result.to(x.device).MoveToOuterDisposeScope();
+        var input = _scaledInput is { } s ? x.detach().cpu() / s.Scale + s.Offset : x.detach().cpu();
+        return Compute(input, _scale, _shift).to(x.device).MoveToOuterDisposeScope();
     }
 
-    private Tensor PerOutput(Tensor values, Tensor like)
-    {
-        if (OutputAxis < 0) return values;
-        var shape = new long[like.dim()];
-        Array.Fill(shape, 1L);
-        shape[OutputAxis] = values.numel();
-        return values.reshape(shape);
-    }
+    /// <summary>scale[o]·dot + shift[o] for every output of the signs of <paramref name="signsSource"/>.</summary>
+    protected abstract Tensor Compute(Tensor signsSource, float[] scale, float[] shift);
 }

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using static TorchSharp.torch;
 
@@ -20,14 +20,15 @@ public sealed class PackedBinaryLinear : PackedBinaryLayer
     // [word, output (padded to 8)].
     private readonly ulong[] _weights;
 
-    public PackedBinaryLinear(Tensor signs, Tensor alpha, Tensor? bias, XnorIsa? isa = null) : base(alpha, bias, isa)
+    /// <param name="scaledInput">Bi-ViT's scaled sign on the input, (a, z); null for the plain sign.</param>
+    public PackedBinaryLinear(Tensor signs, Tensor alpha, Tensor? bias, XnorIsa? isa = null, (double Scale, double Offset)? scaledInput = null)
+        : base(signs, alpha, bias, isa, scaledInput)
     {
         if (signs.dim() != 2) throw new ArgumentException($"a linear layer's weight is [O, F], not [{string.Join(", ", signs.shape)}]", nameof(signs));
         (_outputs, _features) = ((int)signs.shape[0], (int)signs.shape[1]);
         _words = SignPacking.Words(_features);
         _padded = (_outputs + 7) / 8 * 8;
-        using var cpu = signs.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        var perOutput = SignPacking.ChannelsLast(MemoryMarshal.Cast<byte, float>(cpu.bytes), _outputs, _features, 1);
+        var perOutput = SignPacking.Pack(signs, channelAxis: 1);
         _weights = new ulong[_words * _padded];
         for (var o = 0; o < _outputs; o++)
         {
@@ -35,31 +36,37 @@ public sealed class PackedBinaryLinear : PackedBinaryLayer
         }
     }
 
-    /// <summary>The integer dot products of the input rows' signs with each output's weight signs: what linear(sign(x), sign(w)) computes, exactly.</summary>
-    public override Tensor Dots(Tensor signsSource)
+    /// <summary>[..., O]: with unit scales and no shift, what linear(sign(x), sign(w)) computes, exactly.</summary>
+    protected override Tensor Compute(Tensor signsSource, float[] scale, float[] shift)
     {
         if (signsSource.shape[^1] != _features)
             throw new ArgumentException($"the layer takes [..., {_features}], not [{string.Join(", ", signsSource.shape)}]", nameof(signsSource));
         var leading = signsSource.shape[..^1];
         var rows = (int)leading.Aggregate(1L, (a, b) => a * b);
-        ulong[] input;
-        using (var cpu = signsSource.detach().cpu().to_type(ScalarType.Float32).contiguous())
+        var input = SignPacking.Pack(signsSource.reshape(rows, _features), channelAxis: 1);
+        var result = empty(leading.Append(_outputs).ToArray());
         {
-            // Rows are the outer axis with the features inside: packing [rows, F, 1].
-            input = SignPacking.ChannelsLast(MemoryMarshal.Cast<byte, float>(cpu.bytes), rows, _features, 1);
+            var output = TensorMemory.Address(result);
+            Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, task => Rows(input, output, scale, shift, task * RowsPerTask, Math.Min(rows, (task + 1) * RowsPerTask)));
         }
-        var output = new float[(long)rows * _outputs];
-        Parallel.For(0, rows, row =>
-        {
-            var counts = new ulong[_padded];
-            for (var word = 0; word < _words; word++)
-            {
-                XnorPopcount.Accumulate(input[(long)row * _words + word], _weights.AsSpan(word * _padded, _padded), counts, Isa);
-            }
-            for (var o = 0; o < _outputs; o++) output[(long)row * _outputs + o] = _features - 2 * (long)counts[o];
-        });
-        return tensor(output, leading.Append(_outputs).ToArray());
+        return result;
     }
 
-    protected override long OutputAxis => -1;
+    private const int RowsPerTask = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void Rows(ulong[] input, nint output, float[] scale, float[] shift, int first, int end)
+    {
+        var inputOffset = new int[1];
+        var weightOffset = new int[1];
+        var counts = new ulong[_padded];
+        for (var row = first; row < end; row++)
+        {
+            inputOffset[0] = row * _words;
+            XnorPopcount.Count(input, inputOffset, _weights, weightOffset, _words, _padded, counts, Isa);
+            var y = (float*)output;
+            for (var o = 0; o < _outputs; o++) y[(long)row * _outputs + o] = scale[o] * (_features - 2 * (long)counts[o]) + shift[o];
+        }
+    }
+
 }

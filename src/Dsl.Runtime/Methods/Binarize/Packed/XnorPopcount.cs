@@ -10,7 +10,7 @@ namespace Dsl.Runtime.LowBit.Packed;
 /// <summary>The instruction set the packed binary kernels count bits with.</summary>
 public enum XnorIsa
 {
-    /// <summary>One 64-bit popcount at a time (BitOperations.PopCount).</summary>
+    /// <summary>One 64-bit popcount at a time (POPCNT through BitOperations.PopCount).</summary>
     Scalar,
 
     /// <summary>Four 64-bit lanes: XOR, then the nibble table (vpshufb) and vpsadbw.</summary>
@@ -24,70 +24,111 @@ public enum XnorIsa
 }
 
 /// <summary>
-/// The inner loop of the packed kernels: for one word of an input's signs, the number of bits in
-/// which it differs from the same word of every output's weights, added to each output's count.
-/// Weights are laid out with the outputs innermost, padded to a multiple of 8, so that one vector
-/// holds the same word of 8 (or 4) outputs.
+/// The packed kernels' inner loop: for one output position, the number of bits in which the input's
+/// signs differ from each output's weight signs, summed over the kernel positions it reads. Weights
+/// lie [position, word, output] with the outputs padded to a multiple of 8, so that one vector holds
+/// the same word of 8 (or 4) outputs; the per-byte counts of the nibble table are summed in bytes
+/// (at most 8 per byte per word, so 31 words before a byte could overflow) and widened once.
 /// </summary>
 internal static class XnorPopcount
 {
-    public static XnorIsa Best =>
-        Avx512BW.IsSupported ? XnorIsa.Avx512 : Avx2.IsSupported ? XnorIsa.Avx2 : XnorIsa.Scalar;
+    public static XnorIsa Best => Avx512BW.IsSupported ? XnorIsa.Avx512 : Avx2.IsSupported ? XnorIsa.Avx2 : XnorIsa.Scalar;
 
-    /// <summary>counts[o] += popcount(input ^ weights[o]) for every o of <paramref name="counts"/> (a multiple of 8 long).</summary>
-    public static void Accumulate(ulong input, ReadOnlySpan<ulong> weights, Span<ulong> counts, XnorIsa isa)
+    private const int BytesBeforeWidening = 31;
+
+    /// <summary>
+    /// counts[o] = Σ over positions p and words k of popcount(input[inputOffsets[p] + k] ^ weights[weightOffsets[p] + k·padded + o]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Count(ReadOnlySpan<ulong> input, ReadOnlySpan<int> inputOffsets, ReadOnlySpan<ulong> weights, ReadOnlySpan<int> weightOffsets,
+        int words, int padded, Span<ulong> counts, XnorIsa isa)
     {
+        ref var x = ref MemoryMarshal.GetReference(input);
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var c = ref MemoryMarshal.GetReference(counts);
-        var n = (nuint)counts.Length;
+        var positions = inputOffsets.Length;
         switch (isa)
         {
             case XnorIsa.Avx512:
-            {
-                var a = Vector512.Create(input);
-                for (nuint o = 0; o < n; o += 8)
+                for (var block = 0; block < padded; block += 8)
                 {
-                    var bits = PopCount512(Vector512.LoadUnsafe(ref w, o) ^ a);
-                    (Vector512.LoadUnsafe(ref c, o) + bits).StoreUnsafe(ref c, o);
+                    var total = Vector512<ulong>.Zero;
+                    var bytes = Vector512<byte>.Zero;
+                    var pending = 0;
+                    for (var p = 0; p < positions; p++)
+                    {
+                        for (var k = 0; k < words; k++)
+                        {
+                            var a = Vector512.Create(Unsafe.Add(ref x, inputOffsets[p] + k));
+                            bytes += ByteCounts512(Vector512.LoadUnsafe(ref w, (nuint)(weightOffsets[p] + k * padded + block)) ^ a);
+                            if (++pending == BytesBeforeWidening)
+                            {
+                                total += Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64();
+                                (bytes, pending) = (Vector512<byte>.Zero, 0);
+                            }
+                        }
+                    }
+                    total += Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64();
+                    total.StoreUnsafe(ref c, (nuint)block);
                 }
                 break;
-            }
             case XnorIsa.Avx2:
-            {
-                var a = Vector256.Create(input);
-                for (nuint o = 0; o < n; o += 4)
+                for (var block = 0; block < padded; block += 4)
                 {
-                    var bits = PopCount256(Vector256.LoadUnsafe(ref w, o) ^ a);
-                    (Vector256.LoadUnsafe(ref c, o) + bits).StoreUnsafe(ref c, o);
+                    var total = Vector256<ulong>.Zero;
+                    var bytes = Vector256<byte>.Zero;
+                    var pending = 0;
+                    for (var p = 0; p < positions; p++)
+                    {
+                        for (var k = 0; k < words; k++)
+                        {
+                            var a = Vector256.Create(Unsafe.Add(ref x, inputOffsets[p] + k));
+                            bytes += ByteCounts256(Vector256.LoadUnsafe(ref w, (nuint)(weightOffsets[p] + k * padded + block)) ^ a);
+                            if (++pending == BytesBeforeWidening)
+                            {
+                                total += Avx2.SumAbsoluteDifferences(bytes, Vector256<byte>.Zero).AsUInt64();
+                                (bytes, pending) = (Vector256<byte>.Zero, 0);
+                            }
+                        }
+                    }
+                    total += Avx2.SumAbsoluteDifferences(bytes, Vector256<byte>.Zero).AsUInt64();
+                    total.StoreUnsafe(ref c, (nuint)block);
                 }
                 break;
-            }
             default:
-                for (nuint o = 0; o < n; o++) Unsafe.Add(ref c, o) += (ulong)BitOperations.PopCount(Unsafe.Add(ref w, o) ^ input);
+                counts.Clear();
+                for (var p = 0; p < positions; p++)
+                {
+                    for (var k = 0; k < words; k++)
+                    {
+                        var a = Unsafe.Add(ref x, inputOffsets[p] + k);
+                        var row = weightOffsets[p] + k * padded;
+                        for (var o = 0; o < padded; o++) Unsafe.Add(ref c, o) += (ulong)BitOperations.PopCount(Unsafe.Add(ref w, row + o) ^ a);
+                    }
+                }
                 break;
         }
     }
 
-    // Bits per byte from a 16-entry table indexed by each nibble (per 128-bit lane), then summed per 64-bit lane.
-    private static Vector512<ulong> PopCount512(Vector512<ulong> x)
+    // Bits per byte from a 16-entry table indexed by each nibble (vpshufb looks up within 128-bit lanes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> ByteCounts512(Vector512<ulong> x)
     {
-        var table = Vector512.Create(Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4),
-            Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        var table = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
         var low = Vector512.Create((byte)0x0F);
         var lowNibbles = x.AsByte() & low;
         var highNibbles = Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low;
-        var perByte = Avx512BW.Shuffle(table, lowNibbles) + Avx512BW.Shuffle(table, highNibbles);
-        return Avx512BW.SumAbsoluteDifferences(perByte, Vector512<byte>.Zero).AsUInt64();
+        return Avx512BW.Shuffle(table, lowNibbles) + Avx512BW.Shuffle(table, highNibbles);
     }
 
-    private static Vector256<ulong> PopCount256(Vector256<ulong> x)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> ByteCounts256(Vector256<ulong> x)
     {
         var table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
         var low = Vector256.Create((byte)0x0F);
-        var bytes = x.AsByte();
-        var lowNibbles = bytes & low;
+        var lowNibbles = x.AsByte() & low;
         var highNibbles = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low;
-        var perByte = Avx2.Shuffle(table, lowNibbles) + Avx2.Shuffle(table, highNibbles);
-        return Avx2.SumAbsoluteDifferences(perByte, Vector256<byte>.Zero).AsUInt64();
+        return Avx2.Shuffle(table, lowNibbles) + Avx2.Shuffle(table, highNibbles);
     }
 }

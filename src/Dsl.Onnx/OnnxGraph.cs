@@ -45,27 +45,15 @@ internal sealed class OnnxGraph
         using var cpu = tensor.detach().cpu().contiguous();
         var proto = new TensorProto { Name = unique };
         proto.Dims.AddRange(cpu.shape);
-        switch (cpu.dtype)
+        proto.DataType = (int)(cpu.dtype switch
         {
-            case ScalarType.Float32:
-                proto.DataType = (int)TensorProto.Types.DataType.Float;
-                proto.RawData = ByteString.CopyFrom(cpu.bytes.ToArray());
-                break;
-            case ScalarType.Int8:
-                proto.DataType = (int)TensorProto.Types.DataType.Int8;
-                proto.RawData = ByteString.CopyFrom(cpu.bytes.ToArray());
-                break;
-            case ScalarType.Byte:
-                proto.DataType = (int)TensorProto.Types.DataType.Uint8;
-                proto.RawData = ByteString.CopyFrom(cpu.bytes.ToArray());
-                break;
-            case ScalarType.Int64:
-                proto.DataType = (int)TensorProto.Types.DataType.Int64;
-                proto.RawData = ByteString.CopyFrom(cpu.bytes.ToArray());
-                break;
-            default:
-                throw new ArgumentException($"an initializer is float32, int8, uint8 or int64, not {cpu.dtype}", nameof(tensor));
-        }
+            ScalarType.Float32 => TensorProto.Types.DataType.Float,
+            ScalarType.Int8 => TensorProto.Types.DataType.Int8,
+            ScalarType.Byte => TensorProto.Types.DataType.Uint8,
+            ScalarType.Int64 => TensorProto.Types.DataType.Int64,
+            _ => throw new ArgumentException($"an initializer is float32, int8, uint8 or int64, not {cpu.dtype}", nameof(tensor)),
+        });
+        proto.RawData = ByteString.CopyFrom(cpu.bytes.ToArray());
         _graph.Initializer.Add(proto);
         return unique;
     }

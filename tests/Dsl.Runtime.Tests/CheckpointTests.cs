@@ -98,6 +98,25 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void Loading_weights_alone_restores_the_model_and_refuses_another_models_checkpoint()
+    {
+        manual_seed(7);
+        var path = Path.Combine(Path.GetTempPath(), $"cmodel-{Guid.NewGuid():N}.ckpt");
+        using var trained = new TinyNet();
+        using var optimizer = new OptimizerSpec.Adam().Create(trained.parameters());
+        Checkpoint.Save(path, trained, optimizer, new CheckpointState(nameof(TinyNet), 1, 10, 0, new List<EpochResult>()));
+        manual_seed(8);
+        using var fresh = new TinyNet();
+        Checkpoint.LoadWeights(path, fresh);
+        AssertIdentical(Snapshot(trained), fresh);
+        var other = new FashionResNet();
+        var before = Snapshot(other);
+        var error = Assert.Throws<DataFormatException>(() => Checkpoint.LoadWeights(path, other));
+        Assert.StartsWith($"{path}: this checkpoint is of model TinyNet, not FashionResNet", error.Message);
+        AssertIdentical(before, other);
+    }
+
+    [Fact]
     public void Another_models_checkpoint_is_refused()
     {
         var path = SavedCheckpoint();

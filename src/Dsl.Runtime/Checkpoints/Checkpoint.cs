@@ -69,21 +69,28 @@ public static class Checkpoint
         writer.Write(optimizerBytes.ToArray());
     }
 
+    /// <summary>A verified checkpoint of <paramref name="model"/>'s type, read past its format version and run state.</summary>
+    private static BinaryReader Open(string path, nn.Module model, out int version, out CheckpointState state)
+    {
+        var bytes = ReadVerified(path);
+        var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
+        reader.ReadBytes(Magic.Length);
+        version = reader.ReadInt32();
+        if (version is < 1 or > FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads formats 1 to {FormatVersion})");
+        state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadString())
+            ?? throw new DataFormatException(path, "the checkpoint has no run state");
+        if (state.ModelType != model.GetType().Name)
+            throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
+        return reader;
+    }
+
     /// <summary>
     /// Restores only the model's weights from a checkpoint (to export or evaluate it); throws
     /// <see cref="DataFormatException"/> naming the file, changing nothing, if they do not fit.
     /// </summary>
     public static void LoadWeights(string path, nn.Module model)
     {
-        var bytes = ReadVerified(path);
-        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
-        reader.ReadBytes(Magic.Length);
-        var version = reader.ReadInt32();
-        if (version is < 1 or > FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads formats 1 to {FormatVersion})");
-        var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadString())
-            ?? throw new DataFormatException(path, "the checkpoint has no run state");
-        if (state.ModelType != model.GetType().Name)
-            throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
+        using var reader = Open(path, model, out _, out _);
         Dictionary<string, Tensor> tensors;
         try
         {
@@ -107,15 +114,7 @@ public static class Checkpoint
         IReadOnlyList<(nn.Module Model, OptimizerHelper Optimizer)>? companions = null)
     {
         companions ??= Array.Empty<(nn.Module, OptimizerHelper)>();
-        var bytes = ReadVerified(path);
-        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32), Encoding.UTF8);
-        reader.ReadBytes(Magic.Length);
-        var version = reader.ReadInt32();
-        if (version is < 1 or > FormatVersion) throw new DataFormatException(path, $"checkpoint format {version} is not supported (this CModel reads formats 1 to {FormatVersion})");
-        var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadString())
-            ?? throw new DataFormatException(path, "the checkpoint has no run state");
-        if (state.ModelType != model.GetType().Name)
-            throw new DataFormatException(path, $"this checkpoint is of model {state.ModelType}, not {model.GetType().Name}");
+        using var reader = Open(path, model, out var version, out var state);
         var parts = new List<(nn.Module Model, OptimizerHelper Optimizer, Dictionary<string, Tensor> Tensors, byte[] OptimizerState)>();
         try
         {

@@ -21,6 +21,17 @@ public class NamespaceTests
     }
 
     [Fact]
+    public void Generated_code_means_the_runtime_even_where_the_project_has_its_own_Layers_and_Compression()
+    {
+        // The project's root namespace is Consumer.Models: Consumer.Layers and Consumer.Compression are in an enclosing namespace.
+        var project = GeneratorHarness.Compilation("namespace Consumer.Layers { class Mine { } } namespace Consumer { static class Compression { } }");
+        var file = new InMemoryText("/p/Net.cmodel", "model Net {\n    input x: [N, 4]\n    output x -> linear(2) @quant(w: 4, a: 4)\n}\n");
+        GeneratorHarness.Driver(new[] { file }).RunGeneratorsAndUpdateCompilation(project, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void A_namespace_after_a_declaration_is_an_error()
     {
         var file = new InMemoryText("/p/Late.cmodel", "model Net {\n    input x: [N, 4]\n    output x\n}\nnamespace Late\n");

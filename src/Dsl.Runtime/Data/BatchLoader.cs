@@ -9,12 +9,16 @@ namespace Dsl.Runtime.Data;
 public readonly record struct Batch(Tensor Inputs, Tensor Targets)
 {
     public long Size => Inputs.shape[0];
+
+    /// <summary>This rank's fraction of the global batch in a data-parallel run (its loss's weight); 1 in one process.</summary>
+    public double Share { get; init; } = 1;
 }
 
 /// <summary>
 /// Mini-batches over in-memory data. The order and the random augmentations of epoch e come
 /// from a generator seeded with (seed, e), so a run resumed at an epoch boundary sees exactly
-/// the batches an uninterrupted run would.
+/// the batches an uninterrupted run would. <see cref="BatchSize"/> is the global batch: in a
+/// data-parallel run each rank takes its <see cref="Shard"/> of every batch.
 /// </summary>
 public sealed class BatchLoader
 {
@@ -38,28 +42,39 @@ public sealed class BatchLoader
 
     public long Count => _data.Count;
 
-    public int BatchesPerEpoch => (int)((_data.Count + BatchSize - 1) / BatchSize);
+    public int BatchesPerEpoch => BatchesPerEpochOf(Shard.Whole);
+
+    /// <summary>The steps of an epoch for <paramref name="shard"/>'s ranks (the same on each of them).</summary>
+    public int BatchesPerEpochOf(Shard shard) => shard.Batches(_data.Count, BatchSize).Count;
 
     /// <summary>The batches of one epoch, on <paramref name="device"/>. Each batch is created in the caller's current dispose scope.</summary>
-    public IEnumerable<Batch> Epoch(int epoch, Device device)
+    public IEnumerable<Batch> Epoch(int epoch, Device device) => Epoch(epoch, device, Shard.Whole);
+
+    /// <summary>This rank's part of each batch of one epoch.</summary>
+    public IEnumerable<Batch> Epoch(int epoch, Device device, Shard shard)
     {
+        var batches = shard.Batches(_data.Count, BatchSize);
         using var generator = new Generator(unchecked((ulong)(Seed * 1_000_003 + epoch)));
         // The order outlives the per-step dispose scopes that the batches are made in.
         var order = (Shuffle ? randperm(_data.Count, generator: generator) : arange(_data.Count)).DetachFromDisposeScope();
         try
         {
-            for (long start = 0; start < _data.Count; start += BatchSize)
+            foreach (var (start, length) in batches)
             {
-                var length = Math.Min(BatchSize, _data.Count - start);
-                using var index = order.narrow(0, start, length);
+                var (offset, mine) = shard.Slice(length);
+                // Augmentation draws for the whole global batch, so each sample gets the crop it would get in one process.
+                using var index = _augment == null ? order.narrow(0, start + offset, mine) : order.narrow(0, start, length);
                 var inputs = _data.Images.index_select(0, index);
+                var labels = _data.Labels.index_select(0, index);
                 if (_augment != null)
                 {
-                    var augmented = _augment(inputs, generator);
-                    inputs.Dispose();
-                    inputs = augmented;
+                    using var whole = inputs;
+                    using var augmented = _augment(whole, generator);
+                    using var allLabels = labels;
+                    inputs = augmented.narrow(0, offset, mine).clone();
+                    labels = allLabels.narrow(0, offset, mine).clone();
                 }
-                yield return new Batch(inputs.to(device), _data.Labels.index_select(0, index).to(device));
+                yield return new Batch(inputs.to(device), labels.to(device)) { Share = mine / (double)length };
             }
         }
         finally

@@ -38,13 +38,7 @@ public static partial class Layers
             Pair(dilation, 1), PaddingModes.Zeros, groups, bias), compression);
 
     public static nn.Module<Tensor, Tensor> BatchNorm(long numFeatures, long dims, double eps = 1e-5, double momentum = 0.1, bool affine = true, Compressor? compression = null) =>
-        compression?.BatchNorm(numFeatures, eps, momentum, affine) ?? dims switch
-    {
-        1 => nn.BatchNorm1d(numFeatures, eps, momentum, affine),
-        2 => nn.BatchNorm2d(numFeatures, eps, momentum, affine),
-        3 => nn.BatchNorm3d(numFeatures, eps, momentum, affine),
-        _ => throw new ArgumentOutOfRangeException(nameof(dims), dims, "batch_norm has 1, 2 or 3 spatial dimensions"),
-    };
+        compression?.BatchNorm(numFeatures, eps, momentum, affine) ?? new SyncBatchNorm(numFeatures, dims, eps, momentum, affine);
 
     public static nn.Module<Tensor, Tensor> InstanceNorm(long numFeatures, long dims, double eps = 1e-5, double momentum = 0.1, bool affine = false) => dims switch
     {

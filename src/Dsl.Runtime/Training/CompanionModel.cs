@@ -1,4 +1,5 @@
 using System.Linq;
+using Dsl.Runtime.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ namespace Dsl.Runtime.Training;
 public abstract class CompanionModel : TrainingHook
 {
     private OptimizerHelper? _optimizer;
+    private DataParallel? _parallel;
 
     protected CompanionModel(nn.Module<Tensor, Tensor> model, OptimizerSpec optimizer)
     {
@@ -33,8 +35,9 @@ public abstract class CompanionModel : TrainingHook
     protected abstract Tensor CompanionLoss(StepContext step);
 
     /// <summary>Moves it to the run's device and creates its optimizer, before a checkpoint restores both.</summary>
-    internal OptimizerHelper Prepare(Device device)
+    internal OptimizerHelper Prepare(Device device, DataParallel? parallel)
     {
+        _parallel = parallel;
         Model.to(device);
         Model.train();
         _optimizer?.Dispose();
@@ -46,7 +49,8 @@ public abstract class CompanionModel : TrainingHook
     {
         _optimizer!.zero_grad();
         var loss = CompanionLoss(step);
-        loss.backward();
+        (step.Share == 1 ? loss : loss * step.Share).backward();
+        _parallel?.ReduceGradients(Model.parameters());
         _optimizer.step();
         LastLoss = loss.item<float>();
     }

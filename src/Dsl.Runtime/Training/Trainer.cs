@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Dsl.Runtime.Checkpoints;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,10 @@ namespace Dsl.Runtime.Training;
 /// <summary>
 /// Trains a classifier: epochs over a loader, one dispose scope per step, evaluation after
 /// every epoch, a checkpoint after every epoch when asked (and a resume from it), hooks for the
-/// compression methods, and a summary at the end.
+/// compression methods, and a summary at the end. Launched by mpirun or srun as K processes it
+/// trains data-parallel (<see cref="TrainerOptions.DataParallel"/>): rank 0's weights to start,
+/// a shard of every global batch per rank, gradients summed over the ranks, and only rank 0
+/// writing output and checkpoints, so the result is the one process's with the whole batch.
 /// </summary>
 public sealed class Trainer
 {
@@ -35,85 +39,128 @@ public sealed class Trainer
     {
         var device = Devices.Resolve(Options.Device);
         if (Options.KeepFreedMemory) Allocator.KeepFreedMemory();
+        var parallel = Options.DataParallel && Communicator.World is { Size: > 1 } world ? new DataParallel(world, Options.GradientBucketMegabytes) : null;
+        var root = parallel?.Replicas.IsRoot ?? true;
+        var output = root ? _output : TextWriter.Null;
+        if (parallel != null) ShareCores(parallel.Replicas);
         model.to(device);
         using var optimizer = Options.Optimizer.Create(model.parameters());
-        var hooks = Hooks.Concat(Contributions(model).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
+        var hooks = Hooks.Concat(Contributions(model, output).Where(c => Hooks.All(h => h.GetType() != c.GetType()))).ToList();
         // Companions get their optimizers before a checkpoint restores them with the model.
-        var companions = hooks.OfType<CompanionModel>().Select(c => ((nn.Module)c.Model, c.Prepare(device))).ToList();
+        var companions = hooks.OfType<CompanionModel>().Select(c => ((nn.Module)c.Model, c.Prepare(device, parallel))).ToList();
         var history = new List<EpochResult>();
         var firstEpoch = 0;
         long step = 0;
-        if (Options.CheckpointPath is { } path && File.Exists(path))
+        if (Options.CheckpointPath is { } path && (parallel != null ? parallel.ShareFile(path, ".ckpt") : File.Exists(path) ? path : null) is { } local)
         {
-            var state = Checkpoint.Load(path, model, optimizer, companions);
+            var state = Checkpoint.Load(local, model, optimizer, companions);
+            if (local != path) File.Delete(local);
             history.AddRange(state.History);
             (firstEpoch, step) = (state.EpochsDone, state.Steps);
-            _output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
+            output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
         }
         else
         {
             manual_seed(Options.Seed);
         }
+        if (parallel != null) StartTogether(parallel, model, companions, firstEpoch);
         foreach (var hook in hooks) hook.OnTrainStart(model, optimizer);
 
-        var stepsPerEpoch = train.BatchesPerEpoch;
+        var shard = parallel?.Shard ?? Shard.Whole;
+        var stepsPerEpoch = train.BatchesPerEpochOf(shard);
         var totalSteps = (long)stepsPerEpoch * Options.Epochs;
-        using var progress = ProgressReporter.Create(Options.Progress, _output);
-        for (var epoch = firstEpoch; epoch < Options.Epochs; epoch++)
+        using var progress = ProgressReporter.Create(root ? Options.Progress : ProgressMode.Silent, output);
+        try
         {
-            var clock = Stopwatch.StartNew();
-            model.train();
-            progress.StartEpoch(epoch, Options.Epochs, stepsPerEpoch);
-            double lossSum = 0;
-            long seen = 0;
-            var done = 0;
-            var rate = 0.0;
-            using (var batches = train.Epoch(epoch, device).GetEnumerator())
+            for (var epoch = firstEpoch; epoch < Options.Epochs; epoch++)
             {
-                while (true)
+                var clock = Stopwatch.StartNew();
+                model.train();
+                progress.StartEpoch(epoch, Options.Epochs, stepsPerEpoch);
+                double lossSum = 0;
+                double seen = 0;
+                var done = 0;
+                var rate = 0.0;
+                using (var batches = train.Epoch(epoch, device, shard).GetEnumerator())
                 {
-                    using var scope = NewDisposeScope();
-                    if (!batches.MoveNext()) break;
-                    var batch = batches.Current;
-                    rate = Options.Optimizer.LearningRate * Options.Schedule.Factor(step, totalSteps, stepsPerEpoch);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                    var loss = TrainStep(model, optimizer, hooks, epoch, step, batch);
-                    lossSum += loss * batch.Size;
-                    seen += batch.Size;
-                    step++;
-                    done++;
-                    progress.Step(done, lossSum / seen, seen / clock.Elapsed.TotalSeconds);
+                    while (true)
+                    {
+                        using var scope = NewDisposeScope();
+                        if (!batches.MoveNext()) break;
+                        var batch = batches.Current;
+                        rate = Options.Optimizer.LearningRate * Options.Schedule.Factor(step, totalSteps, stepsPerEpoch);
+                        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+                        var loss = TrainStep(model, optimizer, hooks, epoch, step, batch, parallel);
+                        lossSum += loss * batch.Size;
+                        seen += batch.Size;
+                        step++;
+                        done++;
+                        progress.Step(done, lossSum / seen, seen * (parallel?.Replicas.Size ?? 1) / clock.Elapsed.TotalSeconds);
+                    }
                 }
+                if (parallel != null)
+                {
+                    (lossSum, seen) = parallel.Sum(lossSum, seen) switch { var t => (t[0], t[1]) };
+                    // Unsynchronised BatchNorms kept each rank's statistics: rank 0's become everyone's.
+                    if (!Options.SyncBatchNorm) parallel.BroadcastBuffers(model);
+                }
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                var evaluation = Evaluate(model, test, device, Options.LabelSmoothing, parallel?.Replicas);
+                var result = new EpochResult(epoch, lossSum / Math.Max(1, seen), evaluation.Loss, evaluation.Top1, evaluation.Top5,
+                    clock.Elapsed.TotalSeconds, seen / trainSeconds, rate);
+                history.Add(result);
+                progress.EndEpoch(result, Options.Epochs);
+                foreach (var hook in hooks) hook.OnEpochEnd(result);
+                if (Options.CheckpointPath is { } checkpoint && root)
+                    Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history), companions);
             }
-            var trainSeconds = clock.Elapsed.TotalSeconds;
-            var evaluation = Evaluate(model, test, device, Options.LabelSmoothing);
-            var result = new EpochResult(epoch, lossSum / Math.Max(1, seen), evaluation.Loss, evaluation.Top1, evaluation.Top5,
-                clock.Elapsed.TotalSeconds, seen / trainSeconds, rate);
-            history.Add(result);
-            progress.EndEpoch(result, Options.Epochs);
-            foreach (var hook in hooks) hook.OnEpochEnd(result);
-            if (Options.CheckpointPath is { } checkpoint)
-                Checkpoint.Save(checkpoint, model, optimizer, new CheckpointState(model.GetType().Name, epoch + 1, step, Options.Seed, history), companions);
         }
-        return new TrainingSummary(model.GetType().Name, device.ToString(), train.Data.Source, ModelCost.Of(model), history);
+        finally
+        {
+            if (parallel != null) DataParallel.ReduceStatistics(model, null, false);
+        }
+        var where = parallel == null ? device.ToString() : $"{device} × {parallel.Replicas.Size} ranks (MPI)";
+        return new TrainingSummary(model.GetType().Name, where, train.Data.Source, ModelCost.Of(model), history);
+    }
+
+    /// <summary>Every rank from rank 0's state, the methods' batch statistics over all ranks, and each rank its own random stream (dropout).</summary>
+    private void StartTogether(DataParallel parallel, nn.Module model, IEnumerable<(nn.Module Model, OptimizerHelper)> companions, int firstEpoch)
+    {
+        parallel.BroadcastState(model);
+        DataParallel.ReduceStatistics(model, parallel.Replicas, Options.SyncBatchNorm);
+        foreach (var (companion, _) in companions)
+        {
+            parallel.BroadcastState(companion);
+            DataParallel.ReduceStatistics(companion, parallel.Replicas, Options.SyncBatchNorm);
+        }
+        // Rank 0 keeps the stream one process would have; the others draw their own masks.
+        if (!parallel.Replicas.IsRoot) manual_seed(Options.Seed + 1_000_003L * parallel.Replicas.Rank + firstEpoch);
+    }
+
+    /// <summary>The ranks on one machine split its cores, as torchrun's one thread per process does for one core each.</summary>
+    private static void ShareCores(Communicator replicas)
+    {
+        var cores = Math.Max(1, Environment.ProcessorCount / Math.Max(1, replicas.LocalSize));
+        if (get_num_threads() > cores) set_num_threads(cores);
     }
 
     /// <summary>What the model's public members (a @tokens stack, say) and its modules (a @winograd layer's pruning) bring to training.</summary>
-    private IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model) =>
+    private static IEnumerable<TrainingHook> Contributions(nn.Module<Tensor, Tensor> model, TextWriter output) =>
         model.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
             .Where(p => typeof(ITrainingContributor).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
             .Select(p => p.GetValue(model))
             .Concat(model.modules())
             .OfType<ITrainingContributor>()
-            .SelectMany(c => c.Contributions(model, _output));
+            .SelectMany(c => c.Contributions(model, output));
 
     /// <summary>
     /// One step as a pipeline: the hooks' starts, the model's pass, what the hooks do right after
     /// it, the task loss under the hooks' weights plus their terms, backward, the optimizer, the hooks' ends.
     /// </summary>
-    private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IReadOnlyList<TrainingHook> hooks, int epoch, long step, Batch batch)
+    private double TrainStep(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, IReadOnlyList<TrainingHook> hooks, int epoch, long step, Batch batch,
+        DataParallel? parallel)
     {
-        var context = new StepContext(model, optimizer, epoch, step, batch.Inputs, batch.Targets);
+        var context = new StepContext(model, optimizer, epoch, step, batch.Inputs, batch.Targets) { Share = batch.Share };
         foreach (var hook in hooks) hook.OnStepStart(context);
         optimizer.zero_grad();
         context.Outputs = model.forward(batch.Inputs);
@@ -126,22 +173,26 @@ public sealed class Trainer
             if (hook.AdditionalLoss(context) is { } extra) loss = loss + extra;
         }
         context.Loss = loss;
-        loss.backward();
+        // Each rank's loss weighted by its share of the batch: the ranks' gradients then sum to the whole batch's.
+        (batch.Share == 1 ? loss : loss * batch.Share).backward();
+        parallel?.ReduceGradients(model.parameters());
         if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
         optimizer.step();
         foreach (var hook in hooks) hook.OnStepEnd(context);
         return loss.item<float>();
     }
 
-    /// <summary>Loss, top-1 and (with more than five classes) top-5 over a loader, in eval mode.</summary>
-    public static (double Loss, double Top1, double? Top5) Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, Device device, double labelSmoothing = 0)
+    /// <summary>Loss, top-1 and (with more than five classes) top-5 over a loader, in eval mode; with <paramref name="replicas"/>, each rank takes its shard and the counts are summed.</summary>
+    public static (double Loss, double Top1, double? Top5) Evaluate(nn.Module<Tensor, Tensor> model, BatchLoader loader, Device device, double labelSmoothing = 0,
+        Communicator? replicas = null)
     {
         model.eval();
         using var noGrad = no_grad();
         double loss = 0;
         long top1 = 0, top5 = 0, count = 0;
         var classes = loader.Data.Classes;
-        using (var batches = loader.Epoch(0, device).GetEnumerator())
+        var shard = replicas is { Size: > 1 } ? new Shard(replicas.Rank, replicas.Size) : Shard.Whole;
+        using (var batches = loader.Epoch(0, device, shard).GetEnumerator())
         {
             while (true)
             {
@@ -157,6 +208,13 @@ public sealed class Trainer
                 top5 += hits.any(1).sum().item<long>();
                 count += batch.Size;
             }
+        }
+        if (shard.Count > 1)
+        {
+            using var sums = tensor(new[] { loss, top1, top5, count });
+            replicas!.AllReduce(sums);
+            var total = sums.data<double>().ToArray();
+            (loss, top1, top5, count) = (total[0], (long)total[1], (long)total[2], (long)total[3]);
         }
         return (loss / count, top1 / (double)count, classes > 5 ? top5 / (double)count : null);
     }

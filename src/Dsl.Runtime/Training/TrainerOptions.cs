@@ -26,6 +26,15 @@ public sealed record TrainerOptions
     /// <summary>Keep freed native memory for the next step instead of returning it to the OS (<see cref="Allocator"/>): about 1.3× faster on Linux.</summary>
     public bool KeepFreedMemory { get; init; } = true;
 
+    /// <summary>Train data-parallel when mpirun or srun launched this process as one of several ranks (docs/distributed.md).</summary>
+    public bool DataParallel { get; init; } = true;
+
+    /// <summary>In a data-parallel run, normalise with the whole batch's statistics across the ranks (PyTorch's SyncBatchNorm); otherwise each rank's shard's.</summary>
+    public bool SyncBatchNorm { get; init; }
+
+    /// <summary>Gradients are summed over the ranks in buckets of about this size (PyTorch DDP's bucket_cap_mb).</summary>
+    public double GradientBucketMegabytes { get; init; } = 25;
+
     /// <summary>Live progress bar (terminal), one line per epoch (logs), or nothing.</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 }

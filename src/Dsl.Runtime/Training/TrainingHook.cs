@@ -65,4 +65,7 @@ public sealed class StepContext
     public Tensor? TaskLoss { get; internal set; }
 
     public Tensor? Loss { get; internal set; }
+
+    /// <summary>This rank's fraction of the global batch in a data-parallel run, 1 in one process: the weight of a loss taken on this batch.</summary>
+    public double Share { get; internal init; } = 1;
 }

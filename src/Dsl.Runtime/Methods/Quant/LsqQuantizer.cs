@@ -1,4 +1,5 @@
 using System;
+using Dsl.Runtime.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,9 +12,10 @@ namespace Dsl.Runtime.LowBit;
 /// learnable zero point z. Rounding passes gradients straight through; the step's gradient is
 /// scaled by 1/√(elements per step · Qp). Steps are initialised from the first batch seen:
 /// 2·mean|x|/√Qp (LSQ), or for LSQ+ from the batch's range. Activations in <c>auto</c> mode are
-/// unsigned when that batch is non-negative.
+/// unsigned when that batch is non-negative. In a data-parallel run that batch is every rank's
+/// shard together, so all ranks start from the steps one process would.
 /// </summary>
-public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
+public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>, IBatchStatistics
 {
     private readonly Parameter step;
     private readonly Parameter? zero_point;
@@ -21,6 +23,7 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
     private readonly Tensor unsigned;
     private readonly long? _channelAxis;
     private readonly string _sign;
+    private Communicator? _replicas;
 
     /// <param name="bits">2 to 8.</param>
     /// <param name="channels">Steps along <paramref name="channelAxis"/> (a weight's output channels), or 1 step for the tensor.</param>
@@ -55,6 +58,10 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
     /// <summary>The current step, broadcastable against the input.</summary>
     public Tensor Step(Tensor x) => ChannelAxis.Broadcast(step, x, _channelAxis);
 
+    bool IBatchStatistics.OnRequest => false;
+
+    void IBatchStatistics.ReduceOver(Communicator? replicas) => _replicas = replicas;
+
     public override Tensor forward(Tensor x)
     {
         if (initialized.item<float>() == 0) Initialize(x);
@@ -71,24 +78,34 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>
     private void Initialize(Tensor x)
     {
         using var noGrad = no_grad();
-        if (_sign == "auto") unsigned.fill_(x.min().item<float>() >= 0 ? 1 : 0);
-        var (qn, qp) = Range;
         var detached = x.detach();
+        if (_sign == "auto") unsigned.fill_(Reduced(detached.min(), ReduceOperation.Min).item<float>() >= 0 ? 1 : 0);
+        var (qn, qp) = Range;
         if (zero_point is null)
         {
-            var meanAbs = ChannelAxis.Reduce(detached.abs(), _channelAxis, (t, dims) => t.mean(dims));
-            step.copy_((2 * meanAbs / Math.Sqrt(qp)).clamp_min(1e-8));
+            var sumAbs = Reduced(ChannelAxis.Reduce(detached.abs(), _channelAxis, (t, dims) => t.sum(dims)), ReduceOperation.Sum);
+            var count = Reduced(tensor(x.numel() / step.numel(), dtype: ScalarType.Float64), ReduceOperation.Sum).item<double>();
+            step.copy_((2 * (sumAbs / count) / Math.Sqrt(qp)).clamp_min(1e-8));
         }
         else
         {
             // LSQ+: the batch's range spans the levels, its minimum on Qn.
-            var low = ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amin(dims));
-            var high = ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amax(dims));
+            var low = Reduced(ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amin(dims)), ReduceOperation.Min);
+            var high = Reduced(ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amax(dims)), ReduceOperation.Max);
             var s = ((high - low) / (qp - qn)).clamp_min(1e-8);
             step.copy_(s);
             zero_point!.copy_(qn - low / s);
         }
         initialized.fill_(1);
+    }
+
+    /// <summary>A statistic of this rank's batch, or of every rank's together in a data-parallel run.</summary>
+    private Tensor Reduced(Tensor statistic, ReduceOperation operation)
+    {
+        if (_replicas is not { Size: > 1 }) return statistic;
+        var total = statistic.contiguous().clone();
+        _replicas.AllReduce(total, operation);
+        return total;
     }
 
 }

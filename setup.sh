@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # One-time machine setup, then a build. Safe to run again.
+# --mpi also installs Open MPI (Debian's openmpi-bin), for data-parallel training and its tests.
 #
 # TorchSharp 0.107's native library needs libstdc++ from GCC 13+ (symbol version
 # GLIBCXX_3.4.32). Debian 12 ships GCC 12's. On Debian, as root, this script adds the
@@ -64,6 +65,21 @@ elif [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
 else
   echo "setup: the ONNX tests check exported files with ONNX's checker: install Debian's python3-onnx (or 'pip install onnx' for /usr/bin/python3)" >&2
   exit 1
+fi
+
+# Open MPI, when asked: data-parallel training (docs/distributed.md) and its tests launch ranks with mpirun.
+if [ "${1:-}" = "--mpi" ]; then
+  if command -v mpirun >/dev/null && ldconfig -p 2>/dev/null | grep -q 'libmpi\.so\.40 '; then
+    echo "setup: $(mpirun --version 2>/dev/null | head -1)"
+  elif [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
+    echo "setup: installing Open MPI (Debian's openmpi-bin)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin >/dev/null
+    command -v mpirun >/dev/null || { echo "setup: openmpi-bin did not install" >&2; exit 1; }
+  else
+    echo "setup: data-parallel training needs Open MPI 4 (libmpi.so.40 and mpirun): install Debian's or Ubuntu's openmpi-bin, or your cluster's Open MPI module" >&2
+    exit 1
+  fi
 fi
 
 dotnet build Dsl.sln -c Release -nologo -v:q -warnaserror

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Every test: set up and build, run each test project, then the packaged end-to-end check.
+# Every test: set up (with Open MPI, for the data-parallel tests) and build, run each test project, then the packaged end-to-end check.
 # Ends with one line "N passed, N failed" over all of them.
 set -uo pipefail
 cd "$(dirname "$0")"
-bash setup.sh || exit 1
+bash setup.sh --mpi || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

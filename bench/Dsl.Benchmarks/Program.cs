@@ -7,7 +7,8 @@ using BenchmarkDotNet.Running;
 // against the exhaustive search for growing universal sets; `winograd [channels] [frames] [size] [batch]
 // [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions; `onnx [rounds]` times
 // exported models in ONNX Runtime against TorchSharp; `binary [batch] [rounds]` times the packed XNOR kernels
-// against float conv2d on the ReBNN sample's layers and whole model.
+// against float conv2d on the ReBNN sample's layers and whole model; `dataparallel [model] [batch] [samples]` and
+// `allreduce [maxMB]` time data-parallel training and MPI all-reduce (bench/distributed.sh runs them alone and under mpirun).
 if (args.Length > 0 && args[0] == "throughput")
 {
     Dsl.Benchmarks.Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
@@ -40,6 +41,17 @@ if (args.Length > 0 && args[0] == "binary")
 {
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     Dsl.Benchmarks.BinaryKernelSpeed.Run(batch: Arg(1, 64), rounds: Arg(2, 21));
+    return;
+}
+if (args.Length > 0 && args[0] == "dataparallel")
+{
+    Dsl.Benchmarks.DataParallelSpeed.Train(args.Length > 1 ? args[1] : "FashionResNet", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 128,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2560);
+    return;
+}
+if (args.Length > 0 && args[0] == "allreduce")
+{
+    Dsl.Benchmarks.DataParallelSpeed.AllReduce(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64);
     return;
 }
 if (args.Length > 0 && args[0] == "selection")

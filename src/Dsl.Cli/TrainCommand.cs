@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Dsl.Runtime;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Distributed;
 using Dsl.Runtime.Training;
 using Dsl.Runtime.Weights;
 using static TorchSharp.torch;
@@ -14,16 +15,34 @@ namespace Dsl.Cli;
 /// <summary>`cmodel train FILE --model NAME`: trains a model of a .cmodel file on Fashion-MNIST.</summary>
 internal static class TrainCommand
 {
-    public const string Usage = "cmodel train FILE [--model NAME] [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N] [--lib FILE]...";
+    public const string Usage = "cmodel train FILE [--model NAME] [--data DIR | --full] [--epochs N] [--batch-size N] [--lr X] [--device auto|cpu|cuda] [--checkpoint FILE] [--save FILE.pt|.safetensors] [--seed N] [--ranks K] [--lib FILE]...";
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = VerbArguments.Parse(args, new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed" }, new[] { "full" }, out var problem);
+        var parsed = VerbArguments.Parse(args, new[] { "model", "data", "epochs", "batch-size", "lr", "device", "checkpoint", "save", "seed", "ranks" }, new[] { "full" }, out var problem);
         if (parsed == null) return Fail(stderr, problem);
         var options = parsed.Options;
         var (file, full) = (parsed.File, parsed.Flags.Contains("full"));
-        if (!TryInt(options, "epochs", 5, out var epochs) || !TryInt(options, "batch-size", 128, out var batchSize) || !TryInt(options, "seed", 0, out var seed))
-            return Fail(stderr, "--epochs, --batch-size and --seed take whole numbers");
+        if (!TryInt(options, "epochs", 5, out var epochs) || !TryInt(options, "batch-size", 128, out var batchSize) || !TryInt(options, "seed", 0, out var seed)
+            || !TryInt(options, "ranks", 1, out var ranks))
+            return Fail(stderr, "--epochs, --batch-size, --seed and --ranks take whole numbers");
+        if (batchSize < ranks) return Fail(stderr, $"--batch-size is the global batch, shared by the ranks: at least {ranks} for --ranks {ranks}");
+        Communicator? world;
+        try
+        {
+            world = Communicator.World;
+        }
+        catch (DistributedException e)
+        {
+            return Fail(stderr, e.Message);
+        }
+        if (ranks > 1 && world == null)
+        {
+            var job = MpiLauncher.Run(ranks, WithoutRanks(args), stdout, stderr, out var launchError);
+            return job ?? Fail(stderr, launchError);
+        }
+        // Under MPI every rank trains; rank 0 alone speaks and saves.
+        if (world is { IsRoot: false }) stdout = TextWriter.Null;
         if (!double.TryParse(options.GetValueOrDefault("lr", "0.003"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr))
             return Fail(stderr, "--lr takes a number");
 
@@ -64,6 +83,8 @@ internal static class TrainCommand
             Device = device,
             CheckpointPath = options.GetValueOrDefault("checkpoint"),
             Progress = stdout == Console.Out ? ProgressMode.Auto : ProgressMode.Lines,
+            // K ranks end where one process does: BatchNorm sees the whole batch.
+            SyncBatchNorm = true,
         };
         manual_seed(seed);
         using var model = InMemoryModels.Create(type);
@@ -77,12 +98,23 @@ internal static class TrainCommand
             new BatchLoader(test, 500, shuffle: false));
         summary.Print(stdout, terminal: stdout == Console.Out && !Console.IsOutputRedirected);
         if (tokens is { TargetMacs: > 0 }) stdout.WriteLine($"learned schedule, to paste into {Path.GetFileName(file)}: {tokens.Schedule()}");
-        if (options.TryGetValue("save", out var save))
+        if (options.TryGetValue("save", out var save) && (world?.IsRoot ?? true))
         {
             PyTorchWeights.Save(model, save);
             stdout.WriteLine($"weights saved to {save}");
         }
         return CommandLine.Ok;
+    }
+
+    private static List<string> WithoutRanks(IReadOnlyList<string> args)
+    {
+        var kept = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--ranks") i++;
+            else kept.Add(args[i]);
+        }
+        return kept;
     }
 
     private static bool TryInt(IReadOnlyDictionary<string, string> options, string name, int fallback, out int value)

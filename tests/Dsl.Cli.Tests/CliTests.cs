@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Dsl.Cli;
 
@@ -207,7 +208,7 @@ public class CliTests
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model B", "has no model 'B'; it has: A")]
     [InlineData("model D {\n input x: [N, 1, 28, 28]\n h = x -> flatten\n output logits: h -> linear(10), boxes: h -> linear(4)\n}\n", "--model D", "D returns named outputs; cmodel train trains a classifier with one input and one output, so train it from C# (README, Training)")]
     [InlineData("model D {\n input x: [N, 1, 28, 28]\n input y: [N, 4]\n output x -> flatten -> linear(10)\n}\n", "--model D", "D takes several inputs; cmodel train trains a classifier with one input and one output, so train it from C# (README, Training)")]
-    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --epochs zero", "--epochs, --batch-size and --seed take whole numbers")]
+    [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --epochs zero", "--epochs, --batch-size, --seed and --ranks take whole numbers")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --data /nonexistent", "/nonexistent: no such folder")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--model A --colour red", "unknown option --colour")]
     [InlineData("model A {\n input x: [N, 1, 28, 28]\n output x -> flatten -> linear(10)\n}\n", "--device cuda", "device 'cuda' was asked for but CUDA is not available")]
@@ -291,6 +292,33 @@ public class CliTests
         var refused = Run("train", wrong, "--data", data);
         Assert.Equal(CommandLine.Usage, refused.Code);
         Assert.Contains($"{Path.Combine(data, "train")} (64 images) needs a model from [N, 3, 12, 12] to [N, 2]; Fashion maps [N, 1, 28, 28] to [N, 10]", refused.Err);
+    }
+
+    [Fact]
+    public void Train_on_two_ranks_ends_with_the_weights_of_one_process()
+    {
+        var data = ImageFolderData();
+        // No bias before the BatchNorm: its true gradient is 0, and AdamW turns the float noise in it into full-size steps.
+        var path = Temp("model Small {\n    input x: [N, 3, 12, 12]\n    output x -> conv2d(4, kernel: 3, padding: 1, bias: false) -> batch_norm -> relu -> adaptive_avg_pool2d(1) -> flatten -> linear(2)\n}\n");
+        var (one, two) = (Path.ChangeExtension(path, ".one.safetensors"), Path.ChangeExtension(path, ".two.safetensors"));
+        var single = Run("train", path, "--data", data, "--epochs", "2", "--batch-size", "12", "--save", one);
+        Assert.True(single.Code == CommandLine.Ok, single.Err);
+        var (code, output, err) = Run("train", path, "--data", data, "--epochs", "2", "--batch-size", "12", "--ranks", "2", "--save", two);
+        Assert.True(code == CommandLine.Ok, err + output);
+        Assert.Contains("× 2 ranks (MPI)", output);
+        Assert.Single(Regex.Matches(output, "training summary"));
+        var (a, b) = (Dsl.Runtime.Weights.PyTorchWeights.Read(one), Dsl.Runtime.Weights.PyTorchWeights.Read(two));
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        Assert.All(a.Keys, key => Assert.True((a[key].to_type(TorchSharp.torch.ScalarType.Float64) - b[key].to_type(TorchSharp.torch.ScalarType.Float64)).abs().max().item<double>() < 1e-5, key));
+    }
+
+    [Fact]
+    public void Train_refuses_a_batch_smaller_than_the_ranks()
+    {
+        var path = Temp("model Small {\n    input x: [N, 1, 28, 28]\n    output x -> flatten -> linear(10)\n}\n");
+        var (code, _, err) = Run("train", path, "--batch-size", "2", "--ranks", "3");
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("--batch-size is the global batch, shared by the ranks: at least 3 for --ranks 3", err);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed unsafe class Communicator
 
     public int Size { get; }
 
-    /// <summary>Ranks on this machine, which share its cores.</summary>
+    /// <summary>Ranks on this machine, which share its cores (1 when the launcher does not say).</summary>
     public int LocalSize { get; }
 
     public bool IsRoot => Rank == 0;
@@ -171,7 +171,7 @@ public sealed unsafe class Communicator
             throw new DistributedException("MPI_Init_thread failed: see Open MPI's message above");
         mpi.CommRank(mpi.CommWorld, &rank);
         mpi.CommSize(mpi.CommWorld, &size);
-        var communicator = new Communicator(mpi, rank, size, localSize ?? size);
+        var communicator = new Communicator(mpi, rank, size, localSize ?? 1);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => communicator.Finish();
         return communicator;
     }
@@ -191,9 +191,9 @@ public sealed unsafe class Communicator
     private static bool Launched(out int? localSize)
     {
         static int? Number(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var n) ? n : null;
-        localSize = Number("OMPI_COMM_WORLD_LOCAL_SIZE") ?? Number("SLURM_NTASKS_PER_NODE");
+        localSize = Number("OMPI_COMM_WORLD_LOCAL_SIZE") ?? Number("SLURM_NTASKS_PER_NODE") ?? Number("PMIX_LOCAL_SIZE");
         if (Number("OMPI_COMM_WORLD_SIZE") is not null || Environment.GetEnvironmentVariable("PMIX_RANK") is not null || Number("PMI_SIZE") is not null) return true;
-        if (Number("SLURM_NTASKS") is > 1 && Environment.GetEnvironmentVariable("SLURM_PROCID") is not null)
+        if (Number("SLURM_STEP_NUM_TASKS") is > 1 && Environment.GetEnvironmentVariable("SLURM_PROCID") is not null)
             throw new DistributedException("srun started several tasks without an MPI process manager interface, so each would train alone: run srun --mpi=pmix (docs/distributed.md)");
         return false;
     }

@@ -63,7 +63,7 @@ public sealed class Trainer
         {
             manual_seed(Options.Seed);
         }
-        if (parallel != null) StartTogether(parallel, model, companions, firstEpoch);
+        if (parallel != null) StartTogether(parallel, model, companions, hooks, firstEpoch);
         foreach (var hook in hooks) hook.OnTrainStart(model, optimizer);
 
         var shard = parallel?.Shard ?? Shard.Whole;
@@ -124,9 +124,10 @@ public sealed class Trainer
     }
 
     /// <summary>Every rank from rank 0's state, the methods' batch statistics over all ranks, and each rank its own random stream (dropout).</summary>
-    private void StartTogether(DataParallel parallel, nn.Module model, IEnumerable<(nn.Module Model, OptimizerHelper)> companions, int firstEpoch)
+    private void StartTogether(DataParallel parallel, nn.Module model, IEnumerable<(nn.Module Model, OptimizerHelper)> companions, IEnumerable<TrainingHook> hooks, int firstEpoch)
     {
         parallel.BroadcastState(model);
+        foreach (var used in hooks.SelectMany(h => h.Models)) parallel.BroadcastState(used);
         DataParallel.ReduceStatistics(model, parallel.Replicas, Options.SyncBatchNorm);
         foreach (var (companion, _) in companions)
         {

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,6 +41,9 @@ public abstract class TrainingHook
     public virtual void OnEpochEnd(EpochResult result)
     {
     }
+
+    /// <summary>Models this hook runs beside the trained one (a teacher): a data-parallel run starts them from rank 0's weights, as it does the model.</summary>
+    public virtual IEnumerable<nn.Module> Models => Array.Empty<nn.Module>();
 }
 
 /// <summary>One optimizer step as hooks see it. Outputs is set after the forward pass, TaskLoss and Loss after the losses.</summary>

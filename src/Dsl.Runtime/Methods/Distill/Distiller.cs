@@ -16,6 +16,8 @@ namespace Dsl.Runtime;
 public sealed class Distiller : TrainingHook
 {
     private readonly nn.Module<Tensor, Tensor> _teacher;
+
+    public override IEnumerable<nn.Module> Models => new[] { _teacher };
     private readonly DistillationState _settings;
     private readonly IReadOnlyList<Attention> _studentAttention;
     private readonly IReadOnlyList<Attention> _teacherAttention;

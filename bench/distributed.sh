@@ -13,4 +13,6 @@ for model in SmallCnn FashionResNet SmallViT; do
   dotnet "$dll" dataparallel "$model" 128 2560
   mpirun -n "$ranks" --oversubscribe dotnet "$dll" dataparallel "$model" 128 2560
 done
+dotnet "$dll" dataparallel FashionResNet 128 2560 --sync-bn
+mpirun -n "$ranks" --oversubscribe dotnet "$dll" dataparallel FashionResNet 128 2560 --sync-bn
 mpirun -n "$ranks" --oversubscribe dotnet "$dll" allreduce 64

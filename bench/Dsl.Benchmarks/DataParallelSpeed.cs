@@ -15,10 +15,11 @@ namespace Dsl.Benchmarks;
 /// </summary>
 public static class DataParallelSpeed
 {
-    public static void Train(string modelName, int batch, int samples)
+    public static void Train(string modelName, int batch, int samples, bool syncBatchNorm)
     {
         var world = Communicator.World;
-        var (train, test) = FashionMnist.Load(FashionMnist.Locate(null, full: false));
+        // Run from the repository root (bench/distributed.sh does), where the subset lives.
+        var (train, test) = FashionMnist.Load(FashionMnist.Locate("data/fashion-mnist-subset", full: false));
         using var part = new ImageClassificationData(train.Images.narrow(0, 0, samples), train.Labels.narrow(0, 0, samples), train.Classes, train.Source);
         using var held = new ImageClassificationData(test.Images.narrow(0, 0, 200), test.Labels.narrow(0, 0, 200), test.Classes, test.Source);
         manual_seed(0);
@@ -35,7 +36,7 @@ public static class DataParallelSpeed
             Epochs = 2,
             Optimizer = new OptimizerSpec.Sgd(0.05, Momentum: 0.9),
             Device = "cpu",
-            SyncBatchNorm = true,
+            SyncBatchNorm = syncBatchNorm,
             Progress = ProgressMode.Silent,
         }, TextWriter.Null);
         var summary = trainer.Fit(model, new BatchLoader(part, batch, shuffle: true), new BatchLoader(held, 200, shuffle: false));
@@ -45,7 +46,7 @@ public static class DataParallelSpeed
         // The second epoch: the first pays for JIT and allocator warm-up.
         var imagesPerSecond = summary.History[^1].ImagesPerSecond;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{modelName}, global batch {batch}, {world?.Size ?? 1} rank(s), {get_num_threads()} thread(s) each: {imagesPerSecond:F0} images/s (epoch 2), gradients {gradientBytes / 1e6:F2} MB, all-reduce {(reduce == null ? 0 : reduce.Seconds / steps * 1e3):F2} ms per step ({(reduce == null ? 0 : reduce.Bytes / (double)steps / 1e6):F2} MB)"));
+            $"{modelName}{(syncBatchNorm ? " (SyncBatchNorm)" : "")}, global batch {batch}, {world?.Size ?? 1} rank(s), {get_num_threads()} thread(s) each: {imagesPerSecond:F0} images/s (epoch 2), gradients {gradientBytes / 1e6:F2} MB, all-reduce {(reduce == null ? 0 : reduce.Seconds / steps * 1e3):F2} ms per step ({(reduce == null ? 0 : reduce.Bytes / (double)steps / 1e6):F2} MB)"));
     }
 
     /// <summary>Median seconds of an in-place float32 all-reduce, from 64 KB up to <paramref name="maxMegabytes"/>.</summary>

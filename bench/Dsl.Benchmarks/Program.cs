@@ -7,7 +7,7 @@ using BenchmarkDotNet.Running;
 // against the exhaustive search for growing universal sets; `winograd [channels] [frames] [size] [batch]
 // [rounds]` times a 3×3×3 layer as conv3d and in the Winograd domain with fewer positions; `onnx [rounds]` times
 // exported models in ONNX Runtime against TorchSharp; `binary [batch] [rounds]` times the packed XNOR kernels
-// against float conv2d on the ReBNN sample's layers and whole model; `dataparallel [model] [batch] [samples]` and
+// against float conv2d on the ReBNN sample's layers and whole model; `dataparallel [model] [batch] [samples] [--sync-bn]` and
 // `allreduce [maxMB]` time data-parallel training and MPI all-reduce (bench/distributed.sh runs them alone and under mpirun).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -46,7 +46,7 @@ if (args.Length > 0 && args[0] == "binary")
 if (args.Length > 0 && args[0] == "dataparallel")
 {
     Dsl.Benchmarks.DataParallelSpeed.Train(args.Length > 1 ? args[1] : "FashionResNet", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 128,
-        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2560);
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2560, syncBatchNorm: args.Contains("--sync-bn"));
     return;
 }
 if (args.Length > 0 && args[0] == "allreduce")

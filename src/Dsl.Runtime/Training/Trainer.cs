@@ -53,8 +53,15 @@ public sealed class Trainer
         long step = 0;
         if (Options.CheckpointPath is { } path && (parallel != null ? parallel.ShareFile(path, ".ckpt") : File.Exists(path) ? path : null) is { } local)
         {
-            var state = Checkpoint.Load(local, model, optimizer, companions);
-            if (local != path) File.Delete(local);
+            CheckpointState state;
+            try
+            {
+                state = Checkpoint.Load(local, model, optimizer, companions);
+            }
+            finally
+            {
+                if (local != path) File.Delete(local);
+            }
             history.AddRange(state.History);
             (firstEpoch, step) = (state.EpochsDone, state.Steps);
             output.WriteLine($"resumed from {path} after epoch {firstEpoch}");

@@ -26,6 +26,8 @@ public sealed class DataParallelTests : IDisposable
     [InlineData("ParallelCnn", "--epochs 2 --sync-bn")]
     [InlineData("ParallelQuantCnn", "--epochs 1 --sync-bn")]
     [InlineData("ParallelTokens", "--epochs 2")]
+    [InlineData("ParallelSparseCnn", "--epochs 2 --sync-bn")]
+    [InlineData("ParallelStudent", "--epochs 2 --sync-bn")]
     public void Two_ranks_train_to_the_weights_of_one_process_with_the_whole_batch(string model, string options)
     {
         var one = Train(1, model, options, "one");

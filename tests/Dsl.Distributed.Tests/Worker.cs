@@ -39,8 +39,16 @@ public static class Worker
         "ParallelCnn" => new ParallelCnn(),
         "ParallelQuantCnn" => new ParallelQuantCnn(),
         "ParallelTokens" => new ParallelTokens(),
+        "ParallelSparseCnn" => new ParallelSparseCnn(),
+        "ParallelStudent" => Distilled(new ParallelStudent()),
         _ => throw new ArgumentException($"no model {model}"),
     };
+
+    private static ParallelStudent Distilled(ParallelStudent student)
+    {
+        student.Distillation.From(new ParallelCnn());
+        return student;
+    }
 
     private static void Train(string name, Dictionary<string, string> options)
     {

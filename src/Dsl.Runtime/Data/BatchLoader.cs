@@ -10,7 +10,7 @@ public readonly record struct Batch(Tensor Inputs, Tensor Targets)
 {
     public long Size => Inputs.shape[0];
 
-    /// <summary>This rank's fraction of the global batch in a data-parallel run (its loss's weight); 1 in one process.</summary>
+    /// <summary>This rank's fraction of the global batch in a data-parallel run (its loss weighs K · share, DataParallel.LossWeight); 1 in one process.</summary>
     public double Share { get; init; } = 1;
 }
 

@@ -11,9 +11,8 @@ namespace Dsl.Runtime.Distributed;
 
 /// <summary>
 /// What the trainer does across ranks: one state for all to start from, the batch statistics
-/// of the methods' modules reduced over the ranks, and each step's gradients summed (each rank's
-/// loss already weighted by its share of the global batch, so the sum is the global mean's
-/// gradient) in buckets of a few megabytes.
+/// of the methods' modules reduced over the ranks, and each step's gradients averaged over the
+/// ranks in buckets of a few megabytes, as PyTorch DDP does.
 /// </summary>
 public sealed class DataParallel
 {
@@ -52,11 +51,20 @@ public sealed class DataParallel
     }
 
     /// <summary>
-    /// Sums <paramref name="parameters"/>' gradients over the ranks, in place. A parameter no
-    /// rank gave a gradient keeps none (the optimizer skips it, as in one process); one that
-    /// some ranks did gets zeros from the others.
+    /// The weight of a rank's loss on its <paramref name="share"/> of the global batch: K · share,
+    /// 1 when the ranks' shares are equal. The ranks' average of the gradients is then the whole
+    /// batch's, through every path: a loss term each rank adds in full (a cost term, a decay in a
+    /// custom backward) averages to itself, and the sums SyncBatchNorm reduces in its backward
+    /// carry K times the whole batch's gradient, which the average divides out.
     /// </summary>
-    public void ReduceGradients(IEnumerable<Parameter> parameters)
+    public double LossWeight(double share) => share * Replicas.Size;
+
+    /// <summary>
+    /// Replaces <paramref name="parameters"/>' gradients by their average over the ranks, in
+    /// place. A parameter no rank gave a gradient keeps none (the optimizer skips it, as in one
+    /// process); one that some ranks did gets zeros from the others.
+    /// </summary>
+    public void AverageGradients(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
         var all = parameters.Where(p => p.requires_grad).ToList();
@@ -74,17 +82,18 @@ public sealed class DataParallel
             bytes += p.numel() * p.element_size();
             if (bytes >= _bucketBytes)
             {
-                Reduce(bucket);
+                Average(bucket);
                 (bucket, bytes) = (new List<Parameter>(), 0);
             }
         }
-        if (bucket.Count > 0) Reduce(bucket);
+        if (bucket.Count > 0) Average(bucket);
     }
 
-    private void Reduce(IReadOnlyList<Parameter> bucket)
+    private void Average(IReadOnlyList<Parameter> bucket)
     {
         using var flat = cat(bucket.Select(p => p.grad!.detach().flatten()).ToArray());
         Replicas.AllReduce(flat);
+        flat.div_(Replicas.Size);
         long offset = 0;
         using var noGrad = no_grad();
         foreach (var p in bucket)

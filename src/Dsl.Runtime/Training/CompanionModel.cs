@@ -49,8 +49,9 @@ public abstract class CompanionModel : TrainingHook
     {
         _optimizer!.zero_grad();
         var loss = CompanionLoss(step);
-        (step.Share == 1 ? loss : loss * step.Share).backward();
-        _parallel?.ReduceGradients(Model.parameters());
+        var weight = _parallel?.LossWeight(step.Share) ?? 1;
+        (weight == 1 ? loss : loss * weight).backward();
+        _parallel?.AverageGradients(Model.parameters());
         _optimizer.step();
         LastLoss = loss.item<float>();
     }

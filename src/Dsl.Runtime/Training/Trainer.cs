@@ -181,9 +181,9 @@ public sealed class Trainer
             if (hook.AdditionalLoss(context) is { } extra) loss = loss + extra;
         }
         context.Loss = loss;
-        // Each rank's loss weighted by its share of the batch: the ranks' gradients then sum to the whole batch's.
-        (batch.Share == 1 ? loss : loss * batch.Share).backward();
-        parallel?.ReduceGradients(model.parameters());
+        var share = parallel?.LossWeight(batch.Share) ?? 1;
+        (share == 1 ? loss : loss * share).backward();
+        parallel?.AverageGradients(model.parameters());
         if (Options.GradientClipNorm is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
         optimizer.step();
         foreach (var hook in hooks) hook.OnStepEnd(context);

@@ -72,6 +72,6 @@ public sealed class StepContext
 
     public Tensor? Loss { get; internal set; }
 
-    /// <summary>This rank's fraction of the global batch in a data-parallel run, 1 in one process: the weight of a loss taken on this batch.</summary>
+    /// <summary>This rank's fraction of the global batch in a data-parallel run, 1 in one process: its loss weighs K · share (DataParallel.LossWeight).</summary>
     public double Share { get; internal init; } = 1;
 }

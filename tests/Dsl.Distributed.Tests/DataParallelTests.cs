@@ -25,6 +25,7 @@ public sealed class DataParallelTests : IDisposable
     [Theory]
     [InlineData("ParallelCnn", "--epochs 2 --sync-bn")]
     [InlineData("ParallelQuantCnn", "--epochs 1 --sync-bn")]
+    [InlineData("ParallelMultiBit", "--epochs 1 --sync-bn")]
     [InlineData("ParallelTokens", "--epochs 2")]
     [InlineData("ParallelSparseCnn", "--epochs 2 --sync-bn")]
     [InlineData("ParallelStudent", "--epochs 2 --sync-bn")]

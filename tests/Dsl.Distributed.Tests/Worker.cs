@@ -40,6 +40,7 @@ public static class Worker
         "ParallelQuantCnn" => new ParallelQuantCnn(),
         "ParallelTokens" => new ParallelTokens(),
         "ParallelSparseCnn" => new ParallelSparseCnn(),
+        "ParallelMultiBit" => new ParallelMultiBit(),
         "ParallelStudent" => Distilled(new ParallelStudent()),
         _ => throw new ArgumentException($"no model {model}"),
     };

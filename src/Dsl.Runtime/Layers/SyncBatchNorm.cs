@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Dsl.Runtime.Distributed;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,29 +42,8 @@ public sealed class SyncBatchNorm : BatchNorm, IBatchStatistics
     private Tensor Synchronized(Tensor input, Communicator replicas)
     {
         ValidateInputDimensions(input);
-        var axes = Enumerable.Range(0, (int)input.dim()).Where(a => a != 1).Select(a => (long)a).ToArray();
-        var shape = Enumerable.Repeat(1L, (int)input.dim()).ToArray();
-        shape[1] = num_features;
-        // Sums around the running mean (the same on every rank) keep E[x²] − E[x]² accurate in one reduction.
-        using var runningMean = running_mean!.detach().clone();
-        var shift = runningMean.view(shape);
-        var centred = input - shift;
-        var count = full(new long[] { 1 }, input.numel() / num_features, dtype: input.dtype, device: input.device);
-        var local = cat(new[] { centred.sum(axes), centred.square().sum(axes), count });
-        var total = ReplicaSum.apply(local, replicas);
-        var n = total[-1];
-        var meanShift = total.narrow(0, 0, num_features) / n;
-        var variance = total.narrow(0, num_features, num_features) / n - meanShift.square();
-        var output = (centred - meanShift.view(shape)) * (variance + eps).rsqrt().view(shape);
-        if (weight is not null) output = output * weight.view(shape) + bias!.view(shape);
-        using (no_grad())
-        {
-            num_batches_tracked!.add_(1);
-            var factor = momentum ?? 1.0 / num_batches_tracked.item<long>();
-            var unbiased = variance.detach() * (n / (n - 1)).detach();
-            running_mean.mul_(1 - factor).add_((meanShift.detach() + runningMean) * factor);
-            running_var!.mul_(1 - factor).add_(unbiased * factor);
-        }
-        return output;
+        using (no_grad()) num_batches_tracked!.add_(1);
+        var factor = momentum ?? 1.0 / num_batches_tracked.item<long>();
+        return BatchNormalization.Apply(input, running_mean!, running_var!, weight, bias, training: true, factor, eps, replicas);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Dsl.Runtime.Distributed;
 using Dsl.Runtime.LowBit;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,10 +15,12 @@ namespace Dsl.Runtime.MultiBit;
 /// weights has bounds per width) and its input's bounds per width (<c>input_lower</c>/<c>input_upper</c>:
 /// [G, widths]). At a width, copy k of the batch runs branch k of the plan: its input quantized
 /// to the width, its weight to 2 bits (to the width for switch). Bounds start from the first
-/// batch that meets them (<see cref="MultiBitQuantizers"/>); <c>*_ready</c> records which have.
+/// batch that meets them (<see cref="MultiBitQuantizers"/>; in a data-parallel run, every rank's
+/// shard of it); <c>*_ready</c> records which have.
 /// </summary>
-public sealed class MultiBitLayer : BranchedModule
+public sealed class MultiBitLayer : BranchedModule, IBatchStatistics
 {
+    private Communicator? _replicas;
     private readonly Parameter weight;
     private readonly Parameter? bias;
     private readonly Parameter weight_lower;
@@ -107,10 +110,14 @@ public sealed class MultiBitLayer : BranchedModule
         return use.Half ? BranchedBatch.Padded(y, _linear ? y.dim() - 1 : 1, outputs) : y;
     }
 
+    bool IBatchStatistics.OnRequest => false;
+
+    void IBatchStatistics.ReduceOver(Communicator? replicas) => _replicas = replicas;
+
     private Tensor QuantizeInput(int branch, Tensor x)
     {
         var width = Widths.IndexOf(Bits);
-        Start(input_ready, input_lower, input_upper, branch, width, () => MultiBitQuantizers.ActivationBounds(x));
+        Start(input_ready, input_lower, input_upper, branch, width, () => MultiBitQuantizers.ActivationBounds(x, _replicas));
         return MultiBitQuantizers.Activation(x, input_lower[branch, width], input_upper[branch, width], Bits);
     }
 

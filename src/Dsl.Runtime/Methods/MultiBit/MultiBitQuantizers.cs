@@ -1,3 +1,4 @@
+using Dsl.Runtime.Distributed;
 using static TorchSharp.torch;
 
 namespace Dsl.Runtime.MultiBit;
@@ -24,9 +25,10 @@ public static class MultiBitQuantizers
     }
 
     /// <summary>The activation bounds' start from one batch: the minimum, and 3·std/√(1 − 2/π) (the spread of a rectified normal).</summary>
-    public static (double Lower, double Upper) ActivationBounds(Tensor x)
+    /// <param name="replicas">The ranks whose shards make up the batch in a data-parallel run, or null.</param>
+    public static (double Lower, double Upper) ActivationBounds(Tensor x, Communicator? replicas = null)
     {
-        var (lower, std) = (x.min().item<float>(), x.std().item<float>());
+        var (lower, std) = (ReplicaStatistics.Over(replicas, x.min(), ReduceOperation.Min).item<float>(), ReplicaStatistics.Std(replicas, x));
         // A constant batch has no spread to start from: one unit above its value.
         return (lower, System.Math.Max(3 * std / System.Math.Sqrt(1 - 2 / System.Math.PI), lower + 1));
     }

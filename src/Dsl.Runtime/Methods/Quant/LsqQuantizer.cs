@@ -79,33 +79,24 @@ public sealed class LsqQuantizer : nn.Module<Tensor, Tensor>, IBatchStatistics
     {
         using var noGrad = no_grad();
         var detached = x.detach();
-        if (_sign == "auto") unsigned.fill_(Reduced(detached.min(), ReduceOperation.Min).item<float>() >= 0 ? 1 : 0);
+        if (_sign == "auto") unsigned.fill_(ReplicaStatistics.Over(_replicas, detached.min(), ReduceOperation.Min).item<float>() >= 0 ? 1 : 0);
         var (qn, qp) = Range;
         if (zero_point is null)
         {
-            var sumAbs = Reduced(ChannelAxis.Reduce(detached.abs(), _channelAxis, (t, dims) => t.sum(dims)), ReduceOperation.Sum);
-            var count = Reduced(tensor(x.numel() / step.numel(), dtype: ScalarType.Float64), ReduceOperation.Sum).item<double>();
+            var sumAbs = ReplicaStatistics.Over(_replicas, ChannelAxis.Reduce(detached.abs(), _channelAxis, (t, dims) => t.sum(dims)), ReduceOperation.Sum);
+            var count = ReplicaStatistics.Over(_replicas, tensor(x.numel() / step.numel(), dtype: ScalarType.Float64), ReduceOperation.Sum).item<double>();
             step.copy_((2 * (sumAbs / count) / Math.Sqrt(qp)).clamp_min(1e-8));
         }
         else
         {
             // LSQ+: the batch's range spans the levels, its minimum on Qn.
-            var low = Reduced(ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amin(dims)), ReduceOperation.Min);
-            var high = Reduced(ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amax(dims)), ReduceOperation.Max);
+            var low = ReplicaStatistics.Over(_replicas, ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amin(dims)), ReduceOperation.Min);
+            var high = ReplicaStatistics.Over(_replicas, ChannelAxis.Reduce(detached, _channelAxis, (t, dims) => t.amax(dims)), ReduceOperation.Max);
             var s = ((high - low) / (qp - qn)).clamp_min(1e-8);
             step.copy_(s);
             zero_point!.copy_(qn - low / s);
         }
         initialized.fill_(1);
-    }
-
-    /// <summary>A statistic of this rank's batch, or of every rank's together in a data-parallel run.</summary>
-    private Tensor Reduced(Tensor statistic, ReduceOperation operation)
-    {
-        if (_replicas is not { Size: > 1 }) return statistic;
-        var total = statistic.contiguous().clone();
-        _replicas.AllReduce(total, operation);
-        return total;
     }
 
 }

@@ -17,7 +17,7 @@ namespace Dsl.Runtime.Training;
 /// every epoch, a checkpoint after every epoch when asked (and a resume from it), hooks for the
 /// compression methods, and a summary at the end. Launched by mpirun or srun as K processes it
 /// trains data-parallel (<see cref="TrainerOptions.DataParallel"/>): rank 0's weights to start,
-/// a shard of every global batch per rank, gradients summed over the ranks, and only rank 0
+/// a shard of every global batch per rank, gradients averaged over the ranks, and only rank 0
 /// writing output and checkpoints, so the result is the one process's with the whole batch.
 /// </summary>
 public sealed class Trainer
@@ -107,7 +107,8 @@ public sealed class Trainer
                 }
                 if (parallel != null)
                 {
-                    (lossSum, seen) = parallel.Sum(lossSum, seen) switch { var t => (t[0], t[1]) };
+                    var totals = parallel.Sum(lossSum, seen);
+                    (lossSum, seen) = (totals[0], totals[1]);
                     // Unsynchronised BatchNorms kept each rank's statistics: rank 0's become everyone's.
                     if (!Options.SyncBatchNorm) parallel.BroadcastBuffers(model);
                 }

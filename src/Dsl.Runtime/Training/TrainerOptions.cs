@@ -32,7 +32,7 @@ public sealed record TrainerOptions
     /// <summary>In a data-parallel run, normalise with the whole batch's statistics across the ranks (PyTorch's SyncBatchNorm); otherwise each rank's shard's.</summary>
     public bool SyncBatchNorm { get; init; }
 
-    /// <summary>Gradients are summed over the ranks in buckets of about this size (PyTorch DDP's bucket_cap_mb).</summary>
+    /// <summary>Gradients are averaged over the ranks in buckets of about this size (PyTorch DDP's bucket_cap_mb).</summary>
     public double GradientBucketMegabytes { get; init; } = 25;
 
     /// <summary>Live progress bar (terminal), one line per epoch (logs), or nothing.</summary>

@@ -45,6 +45,9 @@ public sealed unsafe class Communicator
 
     public bool IsRoot => Rank == 0;
 
+    /// <summary>Whether this process is rank 0 of a job, or runs alone: the one that prints and saves.</summary>
+    public static bool IsMainProcess => World?.IsRoot ?? true;
+
     /// <summary>How long a collective may wait for the other ranks (CMODEL_COLLECTIVE_TIMEOUT seconds; 5 minutes by default).</summary>
     public TimeSpan Timeout { get; set; }
 

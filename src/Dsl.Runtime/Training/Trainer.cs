@@ -76,7 +76,9 @@ public sealed class Trainer
         var shard = parallel?.Shard ?? Shard.Whole;
         var stepsPerEpoch = train.BatchesPerEpochOf(shard);
         var totalSteps = (long)stepsPerEpoch * Options.Epochs;
-        using var progress = ProgressReporter.Create(root ? Options.Progress : ProgressMode.Silent, output);
+        // mpirun hands rank 0 a pseudo-terminal even when its own output goes to a file: lines, not a live bar.
+        var mode = !root ? ProgressMode.Silent : parallel != null && Options.Progress == ProgressMode.Auto ? ProgressMode.Lines : Options.Progress;
+        using var progress = ProgressReporter.Create(mode, output);
         try
         {
             for (var epoch = firstEpoch; epoch < Options.Epochs; epoch++)

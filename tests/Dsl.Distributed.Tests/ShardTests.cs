@@ -34,10 +34,13 @@ public sealed class ShardTests : IDisposable
     }
 
     [Fact]
-    public void A_batch_smaller_than_the_ranks_is_refused()
+    public void A_batch_or_a_data_set_smaller_than_the_ranks_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => new Shard(0, 4).Batches(100, 3));
         Assert.Contains("at least one sample per rank", error.Message);
+        error = Assert.Throws<ArgumentException>(() => new Shard(0, 4).Batches(3, 4));
+        Assert.Contains("3 samples cannot be shared by 4 ranks", error.Message);
+        Assert.Equal(new[] { (0L, 4L) }, new Shard(0, 4).Batches(4, 4));
     }
 
     [Theory]

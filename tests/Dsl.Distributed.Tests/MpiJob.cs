@@ -20,6 +20,8 @@ internal static class MpiJob
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         start.Environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none";
+        // These jobs are small: a collective waiting half a minute is a hang, reported as such.
+        start.Environment["CMODEL_COLLECTIVE_TIMEOUT"] = "30";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

@@ -51,20 +51,11 @@ public sealed class Trainer
         var history = new List<EpochResult>();
         var firstEpoch = 0;
         long step = 0;
-        if (Options.CheckpointPath is { } path && (parallel != null ? parallel.ShareFile(path, ".ckpt") : File.Exists(path) ? path : null) is { } local)
+        if (Resume(parallel, model, optimizer, companions) is { } state)
         {
-            CheckpointState state;
-            try
-            {
-                state = Checkpoint.Load(local, model, optimizer, companions);
-            }
-            finally
-            {
-                if (local != path) File.Delete(local);
-            }
             history.AddRange(state.History);
             (firstEpoch, step) = (state.EpochsDone, state.Steps);
-            output.WriteLine($"resumed from {path} after epoch {firstEpoch}");
+            output.WriteLine($"resumed from {Options.CheckpointPath} after epoch {firstEpoch}");
         }
         else
         {
@@ -127,10 +118,33 @@ public sealed class Trainer
         }
         finally
         {
-            if (parallel != null) DataParallel.ReduceStatistics(model, null, false);
+            // The model and its companions leave Fit as plain modules again.
+            if (parallel != null)
+            {
+                foreach (var trained in companions.Select(c => c.Item1).Prepend(model)) DataParallel.ReduceStatistics(trained, null, false);
+            }
         }
         var where = parallel == null ? device.ToString() : $"{device} × {parallel.Replicas.Size} ranks (MPI)";
         return new TrainingSummary(model.GetType().Name, where, train.Data.Source, ModelCost.Of(model), history);
+    }
+
+    /// <summary>
+    /// The run's checkpoint restored into the model, optimizer and companions, or null when there
+    /// is none. In a data-parallel run rank 0 reads it and sends its bytes to every rank.
+    /// </summary>
+    private CheckpointState? Resume(DataParallel? parallel, nn.Module model, OptimizerHelper optimizer, IReadOnlyList<(nn.Module Model, OptimizerHelper Optimizer)> companions)
+    {
+        if (Options.CheckpointPath is not { } path) return null;
+        var local = parallel != null ? parallel.ShareFile(path, ".ckpt") : File.Exists(path) ? path : null;
+        if (local == null) return null;
+        try
+        {
+            return Checkpoint.Load(local, model, optimizer, companions);
+        }
+        finally
+        {
+            if (local != path) File.Delete(local);
+        }
     }
 
     /// <summary>Every rank from rank 0's state, the methods' batch statistics over all ranks, and each rank its own random stream (dropout).</summary>
